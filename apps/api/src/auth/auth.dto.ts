@@ -1,0 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+
+export class RegisterDto {
+  @ApiProperty() @IsEmail({}, { message: 'adresse e-mail invalide' }) @MaxLength(254) email: string;
+  @ApiProperty({ minLength: 12 })
+  @IsString()
+  @MinLength(12, { message: 'le mot de passe doit faire au moins 12 caractères' })
+  @MaxLength(200)
+  password: string;
+  @ApiProperty({ enum: ['buyer', 'supplier', 'company'] })
+  @IsIn(['buyer', 'supplier', 'company'], { message: 'role doit valoir buyer, supplier ou company' })
+  role: 'buyer' | 'supplier' | 'company';
+  @ApiProperty() @IsString() @MinLength(1, { message: 'le nom affiché est obligatoire' }) @MaxLength(200) displayName: string;
+}
+
+export class LoginDto {
+  @ApiProperty() @IsString() @MaxLength(254) email: string;
+  @ApiProperty() @IsString() @MaxLength(200) password: string;
+}

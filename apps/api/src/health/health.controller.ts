@@ -1,0 +1,58 @@
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { REDIS } from '@app/persistence';
+import { SEARCH_INDEX, SearchIndex } from '@app/search';
+import { Public } from '../auth/auth.guard';
+
+type CheckState = 'up' | 'down';
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Optional() @Inject(SEARCH_INDEX) private readonly search?: SearchIndex,
+  ) {}
+
+  @Public()
+  @Get()
+  async health(@Res() response: Response) {
+    const [database, queue, search] = await Promise.all([
+      this.check(() => this.dataSource.query('SELECT 1')),
+      this.check(() => this.redis.ping()),
+      this.check(async () => {
+        if (this.search && !(await this.search.health())) throw new Error('search down');
+      }),
+    ]);
+    const checks = { database, queue, search };
+    const failing = Object.entries(checks).filter(([, state]) => state === 'down').map(([name]) => name);
+    if (!failing.length) return response.status(200).json({ status: 'ok', checks });
+    response
+      .status(503)
+      .type('application/problem+json')
+      .send(JSON.stringify({ type: 'about:blank', title: 'Service indisponible', status: 503, detail: `En panne : ${failing.join(', ')}`, checks, failing }));
+  }
+
+  private async check(probe: () => Promise<unknown>): Promise<CheckState> {
+    try {
+      await withTimeout(probe(), 2000);
+      return 'up';
+    } catch {
+      return 'down';
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { ProblemDetails, problemTitle } from './problem';
+
+/** Everything that goes wrong leaves as application/problem+json (registered as APP_FILTER, so tests see it too). */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const problem = this.toProblem(exception);
+    if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}`, (exception as Error)?.stack ?? String(exception));
+    if (response.headersSent) return;
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify({ ...problem, instance: request.originalUrl }));
+  }
+
+  toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      if (typeof body === 'object' && body && 'type' in body && 'title' in body) return body as ProblemDetails;
+      const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      return { type: 'about:blank', title: problemTitle(status), status, detail: Array.isArray(message) ? message.join('; ') : String(message ?? '') };
+    }
+    // Errors raised by express's body parser before any controller runs.
+    const parserError = exception as { type?: string; status?: number };
+    if (parserError?.type === 'entity.too.large') {
+      return { type: 'about:blank', title: problemTitle(413), status: 413, detail: 'Le corps de la requête dépasse 1 Mio' };
+    }
+    if (parserError?.type === 'entity.parse.failed') {
+      return { type: 'about:blank', title: problemTitle(400), status: 400, detail: 'Le corps de la requête n’est pas un JSON valide', errors: [{ field: 'body', message: 'JSON mal formé' }] };
+    }
+    if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
+      return { type: 'about:blank', title: problemTitle(parserError.status), status: parserError.status, detail: (exception as Error).message };
+    }
+    if (exception instanceof QueryFailedError && (exception as { code?: string }).code === '23505') {
+      return { type: 'about:blank', title: problemTitle(409), status: 409, detail: 'Cette ressource existe déjà' };
+    }
+    return { type: 'about:blank', title: problemTitle(500), status: 500, detail: 'Une erreur inattendue est survenue' };
+  }
+}

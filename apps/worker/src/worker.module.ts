@@ -1,0 +1,27 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
+import { PersistenceModule, RedisModule } from '@app/persistence';
+
+/** Connection settings every BullMQ queue and worker of the product shares. */
+export function bullRootModule(): DynamicModule {
+  return BullModule.forRootAsync({
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => ({
+      prefix: config.queuePrefix,
+      // Workers need blocking commands that wait for Redis to come back rather than failing.
+      connection: { url: config.redisUrl, maxRetriesPerRequest: null },
+    }),
+  });
+}
+
+/** The worker: BullMQ processors only, no HTTP. Features register their processor modules here. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, bullRootModule()],
+    };
+  }
+}

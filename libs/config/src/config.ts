@@ -1,0 +1,121 @@
+// One typed configuration object, read from the environment once and validated at start.
+// Every default works on a fresh development machine (local PostgreSQL and Redis, no setup).
+import { randomBytes } from 'node:crypto';
+
+export type SearchEngine = 'postgres' | 'meilisearch';
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every BullMQ key: lets several test runs share one Redis. */
+  queuePrefix: string;
+  searchEngine: SearchEngine;
+  meiliUrl?: string;
+  meiliKey?: string;
+  /** Name of the Meilisearch index (tests use a unique one). */
+  meiliIndex: string;
+  jwtSecret: string;
+  jwtExpiresInSec: number;
+  admin?: { email: string; password: string };
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Load reference data and the SIAE register on first start. */
+  seedOnStart: boolean;
+  /** Number of generated demo EA/ESAT structures added on first start (source "demo"). */
+  demoStructures: number;
+  /** Secure flag on session cookies; on by default in production. */
+  cookieSecure: boolean;
+  loginMaxFailures: number;
+  loginWindowSec: number;
+}
+
+export class ConfigError extends Error {}
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/inclusion';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, errors: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    errors.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean, errors: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  errors.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, fallback: string | undefined, protocols: string[], errors: string[]) {
+  const raw = env[name] || fallback;
+  if (raw === undefined) return undefined;
+  try {
+    const parsed = new URL(raw);
+    if (!protocols.includes(parsed.protocol)) errors.push(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+  } catch {
+    errors.push(`${name} is not a valid URL`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const errors: string[] = [];
+  const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['env'];
+  if (!['development', 'production', 'test'].includes(nodeEnv)) errors.push('NODE_ENV must be development, production or test');
+  const production = nodeEnv === 'production';
+
+  const searchEngine = (env.SEARCH_ENGINE ?? 'postgres') as SearchEngine;
+  if (!['postgres', 'meilisearch'].includes(searchEngine)) errors.push('SEARCH_ENGINE must be postgres or meilisearch');
+  const meiliUrl = url(env, 'MEILI_URL', undefined, ['http:', 'https:'], errors);
+  if (searchEngine === 'meilisearch' && !meiliUrl) errors.push('SEARCH_ENGINE=meilisearch needs MEILI_URL');
+
+  let jwtSecret = env.JWT_SECRET ?? '';
+  if (!jwtSecret) {
+    if (production) errors.push('JWT_SECRET is required in production');
+    // A random secret per process start: tokens simply expire on restart in development.
+    jwtSecret = randomBytes(32).toString('hex');
+  } else if (jwtSecret.length < 32) {
+    errors.push('JWT_SECRET must be at least 32 characters');
+  }
+
+  let admin: AppConfig['admin'];
+  if (env.ADMIN_EMAIL || env.ADMIN_PASSWORD) {
+    if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) errors.push('ADMIN_EMAIL and ADMIN_PASSWORD go together');
+    else if (env.ADMIN_PASSWORD.length < 12) errors.push('ADMIN_PASSWORD must be at least 12 characters');
+    else admin = { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD };
+  }
+
+  const config: AppConfig = {
+    env: nodeEnv,
+    port: int(env, 'PORT', 3000, 1, 65535, errors),
+    databaseUrl: url(env, 'DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:'], errors)!,
+    redisUrl: url(env, 'REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:'], errors)!,
+    queuePrefix: env.QUEUE_PREFIX || 'inclusion',
+    searchEngine,
+    meiliUrl,
+    meiliKey: env.MEILI_MASTER_KEY || env.MEILI_KEY || undefined,
+    meiliIndex: env.MEILI_INDEX || 'structures',
+    jwtSecret,
+    jwtExpiresInSec: int(env, 'JWT_EXPIRES_IN_SEC', 3600, 60, 30 * 24 * 3600, errors),
+    admin,
+    smtpUrl: url(env, 'SMTP_URL', undefined, ['smtp:', 'smtps:'], errors),
+    mailFrom: env.MAIL_FROM || 'Marché inclusif <no-reply@marche-inclusif.local>',
+    seedOnStart: bool(env, 'SEED_ON_START', true, errors),
+    demoStructures: int(env, 'DEMO_STRUCTURES', 400, 0, 200000, errors),
+    cookieSecure: bool(env, 'COOKIE_SECURE', production, errors),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000, errors),
+    loginWindowSec: int(env, 'LOGIN_WINDOW_SEC', 900, 1, 86400, errors),
+  };
+  if (errors.length) throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);
+  return config;
+}

@@ -1,0 +1,15 @@
+// Queue names and job payloads: the contract between the API (producer) and the worker (consumer).
+export const QUEUES = {
+  matching: 'matching',
+  searchIndex: 'search-index',
+} as const;
+
+/** Jobs carry ids only: the worker rereads current state from PostgreSQL. */
+export interface MatchingJob {
+  runId: string;
+}
+
+export interface SearchIndexJob {
+  /** Outbox rows to process; empty = claim whatever is pending. */
+  outboxIds?: string[];
+}

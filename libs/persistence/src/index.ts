@@ -1,0 +1,6 @@
+export * from './entities';
+export * from './migrations';
+export * from './database';
+export * from './persistence.module';
+export * from './redis.module';
+export * from './search-outbox';

@@ -1,0 +1,22 @@
+// Where e2e and browser tests find their services. Same defaults as the product; override with TEST_* variables.
+import { randomBytes } from 'node:crypto';
+import { AppConfig, loadConfig } from '@app/config';
+
+export const PG_ROOT_URL = process.env.TEST_DATABASE_ROOT_URL ?? 'postgres://postgres@127.0.0.1:5432';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Migrated and seeded once per test run by global-setup; each test file clones it (fast). */
+export const TEMPLATE_DB = 'inclusion_test_template';
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+export function testConfig(databaseName: string, overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: `${PG_ROOT_URL}/${databaseName}`, REDIS_URL, JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123' }),
+    queuePrefix: uniqueName('test'),
+    seedOnStart: false,
+    demoStructures: 0,
+    ...overrides,
+  };
+}
