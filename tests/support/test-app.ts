@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/http/configure-app';
+import { createWorkerContext } from '../../apps/worker/src/worker.bootstrap';
 import { createDatabaseFromTemplate, dropDatabase } from './databases';
 import { testConfig, uniqueName } from './test-env';
 
@@ -35,7 +36,6 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
     dataSource: app.get(DataSource),
     http: () => request(app.getHttpServer()),
     startWorker: async () => {
-      const { createWorkerContext } = await import('../../apps/worker/src/worker.bootstrap');
       const worker = await createWorkerContext(config, { logger: ['error', 'warn'] });
       workers.push(worker);
       return worker;

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDeco
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { AccountRole } from '@app/domain';
-import { forbidden, unauthorized } from '../http/problem';
+import { forbidden, unauthorized } from '@app/common';
 import { AuthService } from './auth.service';
 import type { CurrentAccount } from './auth.types';
 

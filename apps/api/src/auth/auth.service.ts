@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AccountEntity, REDIS } from '@app/persistence';
-import { ProblemException, conflict, unauthorized } from '../http/problem';
+import { ProblemException, conflict, unauthorized } from '@app/common';
 import { CurrentAccount, TokenPayload } from './auth.types';
 import { LoginDto, RegisterDto } from './auth.dto';
 

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { ProblemDetails, problemTitle } from './problem';
+import { ProblemDetails, problemTitle } from '@app/common';
 
 /** Everything that goes wrong leaves as application/problem+json (registered as APP_FILTER, so tests see it too). */
 @Catch()

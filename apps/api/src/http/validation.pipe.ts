@@ -1,5 +1,5 @@
 import { ValidationPipe } from '@nestjs/common';
-import { ProblemException, flattenValidationErrors } from './problem';
+import { ProblemException, flattenValidationErrors } from '@app/common';
 
 /** Unknown fields are refused and every faulty field is named (contract: 400 with `errors`). */
 export function createValidationPipe(): ValidationPipe {
