@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { PG_ROOT_URL, TEMPLATE_DB } from './test-env';
+import { PG_ROOT_URL, templateDatabase } from './test-env';
 
 export async function withAdminClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: `${PG_ROOT_URL}/postgres` });
@@ -12,9 +12,13 @@ export async function withAdminClient<T>(work: (client: Client) => Promise<T>): 
 }
 
 export async function createDatabaseFromTemplate(name: string): Promise<void> {
-  await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
+  await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`));
 }
 
 export async function dropDatabase(name: string): Promise<void> {
   await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+export async function databaseExists(name: string): Promise<boolean> {
+  return withAdminClient(async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
 }

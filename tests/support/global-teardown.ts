@@ -1,10 +1,14 @@
 import './register-aliases';
 import { withAdminClient } from './databases';
+import { templateDatabase, testDatabasePrefix } from './test-env';
 
-/** Drops the databases test files could not drop themselves (crashed runs), so the machine stays clean. */
+/** Drops this run's template and whatever databases its test files could not drop themselves. */
 export default async function globalTeardown(): Promise<void> {
   await withAdminClient(async (client) => {
-    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'inclusion_e2e_%'`);
+    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2`, [
+      testDatabasePrefix(),
+      templateDatabase(),
+    ]);
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   });
 }

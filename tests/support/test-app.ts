@@ -1,5 +1,6 @@
 // Boots the real ApiModule (and, on demand, the real worker) against a fresh database cloned from the template.
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -9,7 +10,7 @@ import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/http/configure-app';
 import { createWorkerContext } from '../../apps/worker/src/worker.bootstrap';
 import { createDatabaseFromTemplate, dropDatabase } from './databases';
-import { testConfig, uniqueName } from './test-env';
+import { testConfig, testDatabasePrefix, uniqueName } from './test-env';
 
 export interface TestApp {
   app: INestApplication;
@@ -22,7 +23,7 @@ export interface TestApp {
 }
 
 export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
-  const databaseName = uniqueName('inclusion_e2e');
+  const databaseName = `${testDatabasePrefix()}${randomBytes(4).toString('hex')}`;
   await createDatabaseFromTemplate(databaseName);
   const config = testConfig(databaseName, overrides);
   const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(config)] }).compile();

@@ -4,8 +4,16 @@ import { AppConfig, loadConfig } from '@app/config';
 
 export const PG_ROOT_URL = process.env.TEST_DATABASE_ROOT_URL ?? 'postgres://postgres@127.0.0.1:5432';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * Identifies one `jest` invocation: global-setup sets it before workers start, so every database a run creates
+ * carries it and concurrent runs on one machine never drop each other's databases.
+ */
+export function testRunId(): string {
+  return (process.env.TEST_RUN_ID ??= String(process.pid));
+}
 /** Migrated and seeded once per test run by global-setup; each test file clones it (fast). */
-export const TEMPLATE_DB = 'inclusion_test_template';
+export const templateDatabase = (): string => `inclusion_tpl_${testRunId()}`;
+export const testDatabasePrefix = (): string => `inclusion_e2e_${testRunId()}_`;
 
 export function uniqueName(prefix: string): string {
   return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;

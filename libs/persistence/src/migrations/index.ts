@@ -1,5 +1,9 @@
 // Every migration, in order. Features append theirs here (one line each, timestamped class names).
 import { Foundation1700000000000 } from './1700000000000-foundation';
 import { SearchOutbox1700000000100 } from './1700000000100-search-outbox';
+import { Catalogue1700000001000 } from './1700000001000-catalogue';
+import { SearchDocuments1700000002000 } from './1700000002000-search-documents';
+import { Tenders1700000003000 } from './1700000003000-tenders';
+import { Matching1700000004000 } from './1700000004000-matching';
 
-export const MIGRATIONS = [Foundation1700000000000, SearchOutbox1700000000100];
+export const MIGRATIONS = [Foundation1700000000000, SearchOutbox1700000000100, Catalogue1700000001000, SearchDocuments1700000002000, Tenders1700000003000, Matching1700000004000];
