@@ -10,10 +10,12 @@ export interface StructureSector {
 /** Data-quality flags set by importers; shown to users, never a reason to drop a row. */
 export type StructureFlag = 'INVALID_SIRET' | 'MISSING_LOCATION' | 'UNKNOWN_COMMUNE';
 
+/** One conventioned structure per (siret, kind): the register lists e.g. an ACI and an EI under one SIRET. */
 @Entity('structures')
+@Index('structures_siret_kind', ['siret', 'kind'], { unique: true })
 export class StructureEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Index({ unique: true }) @Column({ type: 'varchar', length: 14 }) siret: string;
+  @Index('structures_siret') @Column({ type: 'varchar', length: 14 }) siret: string;
   @Column({ type: 'varchar', length: 9 }) siren: string;
   @Column({ type: 'text' }) name: string;
   @Column({ type: 'text', nullable: true }) brand: string | null;

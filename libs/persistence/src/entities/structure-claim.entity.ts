@@ -1,0 +1,16 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type StructureClaimStatus = 'pending' | 'approved' | 'rejected';
+
+/** A supplier's request to become the owner of a structure nobody owns yet (register import); an admin decides. */
+@Entity('structure_claims')
+export class StructureClaimEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'structure_id', type: 'uuid' }) structureId: string;
+  @Column({ name: 'account_id', type: 'uuid' }) accountId: string;
+  @Column({ type: 'text', default: 'pending' }) status: StructureClaimStatus;
+  @Column({ type: 'text', nullable: true }) message: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt: Date | null;
+  @Column({ name: 'decided_by', type: 'uuid', nullable: true }) decidedBy: string | null;
+}

@@ -1,0 +1,246 @@
+// In-memory reference data with O(1) lookups, built once per process from the files of data/reference.
+// Plain TypeScript (no Nest): the Nest ReferenceService, DTO validators, importers and CLIs share one instance.
+import type { GeoPoint } from '@app/domain';
+import { foldText } from '../text';
+import { foldPlaceName } from './place-name';
+import { ReferenceSources, loadReferenceSources } from './reference-sources';
+
+export interface CommuneView {
+  code: string;
+  name: string;
+  type: string;
+  department: string;
+  region: string;
+  postCodes: string[];
+  population: number | null;
+  location: GeoPoint;
+}
+
+export interface DepartmentView {
+  code: string;
+  name: string;
+  region: string;
+}
+
+export interface RegionView {
+  code: string;
+  name: string;
+}
+
+export interface SectorView {
+  code: string;
+  label: string;
+  group: string;
+  cpvPrefixes: string[];
+  nafCodes: string[];
+}
+
+export interface SectorGroupView {
+  code: string;
+  label: string;
+  sectors: string[];
+}
+
+export interface CpvView {
+  /** With its check digit, as published: "45000000-7". */
+  code: string;
+  code8: string;
+  label: string;
+  /** Sectors of our taxonomy this code maps to (longest CPV prefix wins). */
+  sectors: string[];
+}
+
+interface SearchEntry {
+  commune: CommuneView;
+  folded: string;
+  /** Offsets where the second, third… word of the folded name starts. */
+  wordStarts: number[];
+}
+
+export const COMMUNE_SEARCH_MAX = 100;
+
+export class ReferenceIndex {
+  private static loading?: Promise<ReferenceIndex>;
+  private static instance?: ReferenceIndex;
+
+  private readonly communesByCode = new Map<string, CommuneView>();
+  private readonly communesByPlace = new Map<string, CommuneView[]>();
+  private readonly searchEntries: SearchEntry[] = [];
+  private readonly departmentsByCode = new Map<string, DepartmentView>();
+  private readonly regionsByCode = new Map<string, RegionView>();
+  private readonly cpvByCode8 = new Map<string, CpvView>();
+  private readonly sectorsByCode = new Map<string, SectorView>();
+  private readonly groupsByCode = new Map<string, SectorGroupView>();
+  readonly allCommunes: readonly CommuneView[];
+
+  /** Loads the process-wide instance once (files are streamed: about 0.5 s); later calls share it. */
+  static load(): Promise<ReferenceIndex> {
+    ReferenceIndex.loading ??= loadReferenceSources().then(
+      (sources) => (ReferenceIndex.instance = new ReferenceIndex(sources)),
+      (error: unknown) => {
+        ReferenceIndex.loading = undefined; // a failed load (missing file) may be retried
+        throw error;
+      },
+    );
+    return ReferenceIndex.loading;
+  }
+
+  /**
+   * The loaded instance, for synchronous code (DTO validators). Every entry point awaits `load()` first
+   * (ReferenceService does it before the app serves anything), so this only throws on a programming error.
+   */
+  static shared(): ReferenceIndex {
+    if (!ReferenceIndex.instance) throw new Error('Reference data not loaded yet: await ReferenceIndex.load() first');
+    return ReferenceIndex.instance;
+  }
+
+  constructor(sources: ReferenceSources) {
+    for (const region of sources.regions) this.regionsByCode.set(region.code, { code: region.code, name: region.name });
+    for (const department of sources.departments) {
+      this.departmentsByCode.set(department.code, { code: department.code, name: department.name, region: department.region });
+    }
+    for (const commune of sources.communes) {
+      const view: CommuneView = {
+        code: commune.code,
+        name: commune.name,
+        type: commune.type,
+        department: commune.department,
+        region: commune.region,
+        postCodes: commune.postCodes,
+        population: commune.population,
+        location: commune.location,
+      };
+      this.communesByCode.set(view.code, view);
+      const folded = foldText(view.name);
+      const wordStarts: number[] = [];
+      for (let i = 1; i < folded.length; i++) if (folded[i - 1] === ' ') wordStarts.push(i);
+      this.searchEntries.push({ commune: view, folded, wordStarts });
+      const placeKey = `${view.department}|${foldPlaceName(view.name)}`;
+      const same = this.communesByPlace.get(placeKey);
+      if (same) same.push(view);
+      else this.communesByPlace.set(placeKey, [view]);
+    }
+    this.allCommunes = [...this.communesByCode.values()];
+    for (const row of sources.cpv) {
+      this.cpvByCode8.set(row.code8, { code: row.code, code8: row.code8, label: row.label, sectors: sources.sectorsForCpvCode(row.code8) });
+    }
+    for (const group of sources.groups) this.groupsByCode.set(group.code, { code: group.code, label: group.label, sectors: [] });
+    for (const sector of sources.sectors) {
+      this.sectorsByCode.set(sector.code, {
+        code: sector.code,
+        label: sector.label,
+        group: sector.group,
+        cpvPrefixes: [...sector.cpvPrefixes],
+        nafCodes: [...sector.nafCodes],
+      });
+      this.groupsByCode.get(sector.group)?.sectors.push(sector.code);
+    }
+  }
+
+  commune(code: string): CommuneView | undefined {
+    return this.communesByCode.get(code.trim().toUpperCase());
+  }
+
+  /**
+   * Accent-insensitive lookup by name, or by postcode prefix when the query is digits (an INSEE code also
+   * matches exactly). Ranking: exact name, then name prefix, then a word of the name, then anywhere; within
+   * each tier the most populated first (the user who types "saint" most likely means a large town).
+   */
+  searchCommunes(query: string, limit = 20): CommuneView[] {
+    const max = Math.max(1, Math.min(COMMUNE_SEARCH_MAX, Math.floor(limit) || 20));
+    return this.matchCommunes(query).slice(0, max);
+  }
+
+  /** Every match of `searchCommunes`, best first (for paginated lists). */
+  matchCommunes(query: string): CommuneView[] {
+    const trimmed = query.trim();
+    if (!trimmed) return [];
+    const scored: { commune: CommuneView; tier: number }[] = [];
+    if (/^\d[\dAB]{0,4}$/i.test(trimmed)) {
+      const code = trimmed.toUpperCase();
+      for (const { commune } of this.searchEntries) {
+        if (commune.code === code) scored.push({ commune, tier: 0 });
+        else if (/^\d+$/.test(trimmed) && commune.postCodes.some((postCode) => postCode.startsWith(trimmed))) {
+          scored.push({ commune, tier: commune.postCodes.includes(trimmed) ? 1 : 2 });
+        }
+      }
+    } else {
+      // "st etienne" must find "Saint-Étienne": try the query as typed and with abbreviations expanded.
+      const variants = [...new Set([foldText(trimmed), foldPlaceName(trimmed)])].filter(Boolean);
+      if (!variants.length) return [];
+      for (const entry of this.searchEntries) {
+        let best: number | undefined;
+        for (const variant of variants) {
+          const tier = matchTier(entry, variant);
+          if (tier !== undefined && (best === undefined || tier < best)) best = tier;
+        }
+        if (best !== undefined) scored.push({ commune: entry.commune, tier: best });
+      }
+    }
+    scored.sort(
+      (a, b) =>
+        a.tier - b.tier ||
+        (b.commune.population ?? 0) - (a.commune.population ?? 0) ||
+        a.commune.name.localeCompare(b.commune.name, 'fr') ||
+        a.commune.code.localeCompare(b.commune.code),
+    );
+    return scored.map((s) => s.commune);
+  }
+
+  /** The commune a register names by its town and department ("ST AMAND MONTROND", "18"), when unambiguous. */
+  resolveCommune(city: string, department: string | null): CommuneView | undefined {
+    if (!department) return undefined;
+    const matches = this.communesByPlace.get(`${department}|${foldPlaceName(city)}`);
+    return matches?.length === 1 ? matches[0] : undefined;
+  }
+
+  department(code: string): DepartmentView | undefined {
+    const trimmed = code.trim().toUpperCase();
+    return this.departmentsByCode.get(/^\d$/.test(trimmed) ? `0${trimmed}` : trimmed);
+  }
+
+  departments(): DepartmentView[] {
+    return [...this.departmentsByCode.values()];
+  }
+
+  region(code: string): RegionView | undefined {
+    const trimmed = code.trim();
+    return this.regionsByCode.get(/^\d$/.test(trimmed) ? `0${trimmed}` : trimmed);
+  }
+
+  regions(): RegionView[] {
+    return [...this.regionsByCode.values()];
+  }
+
+  /** Accepts "45000000", "45000000-7" or "450000007"; a wrong check digit means an unknown code. */
+  cpv(code: string): CpvView | undefined {
+    const match = /^(\d{8})(?:-?(\d))?$/.exec(code.trim());
+    if (!match) return undefined;
+    const found = this.cpvByCode8.get(match[1]);
+    if (!found || (match[2] !== undefined && found.code !== `${match[1]}-${match[2]}`)) return undefined;
+    return found;
+  }
+
+  sector(code: string): SectorView | undefined {
+    return this.sectorsByCode.get(code);
+  }
+
+  sectors(): SectorView[] {
+    return [...this.sectorsByCode.values()];
+  }
+
+  sectorGroup(code: string): SectorGroupView | undefined {
+    return this.groupsByCode.get(code);
+  }
+
+  sectorGroups(): SectorGroupView[] {
+    return [...this.groupsByCode.values()];
+  }
+}
+
+function matchTier(entry: SearchEntry, query: string): number | undefined {
+  if (entry.folded === query) return 0;
+  if (entry.folded.startsWith(query)) return 1;
+  if (!entry.folded.includes(query)) return undefined;
+  return entry.wordStarts.some((offset) => entry.folded.startsWith(query, offset)) ? 2 : 3;
+}
