@@ -1,0 +1,123 @@
+// Streams search exports as CSV or XLSX: one header row, then every match, batch by batch, honouring
+// back-pressure, so 100,000 rows never sit in memory at once.
+import { once } from 'node:events';
+import type { Response } from 'express';
+import type ExcelJS from 'exceljs';
+import type { IndexedStructure } from '@app/search';
+import type { ExportFormat } from './search-structures.dto';
+
+export type ExportRow = IndexedStructure & { distanceKm?: number };
+
+export interface ExportColumn {
+  header: string;
+  value: (row: ExportRow) => string | number | null;
+}
+
+export function exportColumns(sectorLabel: (code: string) => string, withDistance: boolean): ExportColumn[] {
+  const columns: ExportColumn[] = [
+    { header: 'Identifiant', value: (r) => r.id },
+    { header: 'SIRET', value: (r) => r.siret },
+    { header: 'Nom', value: (r) => r.name },
+    { header: 'Enseigne', value: (r) => r.brand },
+    { header: 'Type', value: (r) => r.kind },
+    { header: 'Code commune', value: (r) => r.communeCode },
+    { header: 'Commune', value: (r) => r.communeName },
+    { header: 'Département', value: (r) => r.department },
+    { header: 'Région', value: (r) => r.region },
+    { header: 'Secteurs', value: (r) => r.sectors.map(sectorLabel).join(' | ') },
+    { header: 'Types de prestation', value: (r) => r.prestationTypes.join(' | ') },
+    { header: 'Ouverte à la co-traitance', value: (r) => (r.openToCoContracting ? 'oui' : 'non') },
+    { header: "Chiffre d'affaires annuel (€)", value: (r) => r.annualRevenueEur },
+    { header: 'Site web', value: (r) => r.website },
+  ];
+  if (withDistance) columns.push({ header: 'Distance (km)', value: (r) => r.distanceKm ?? null });
+  return columns;
+}
+
+/** RFC 4180 field; a text starting like a formula is prefixed with ' so spreadsheets never evaluate it (OWASP CSV injection). */
+export function csvField(value: string | number | null): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Waits until the socket takes more, or gives up when the client went away. */
+async function drained(response: Response): Promise<boolean> {
+  if (response.destroyed || response.writableEnded) return false;
+  if (!response.writableNeedDrain) return true;
+  const result = await Promise.race([once(response, 'drain').then(() => true), once(response, 'close').then(() => false)]);
+  return result;
+}
+
+export function exportHeaders(response: Response, format: ExportFormat): void {
+  const stamp = new Date().toISOString().slice(0, 10);
+  const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  response.status(200);
+  response.setHeader('Content-Type', type);
+  response.setHeader('Content-Disposition', `attachment; filename="structures-inclusives-${stamp}.${format}"`);
+  response.setHeader('Cache-Control', 'no-store');
+}
+
+/** `first` is the batch already read (so errors before any byte still become problem+json). */
+export async function writeCsv(response: Response, columns: ExportColumn[], batches: AsyncIterator<ExportRow[]>, first: ExportRow[]): Promise<void> {
+  // BOM: spreadsheet software then reads the accents as UTF-8.
+  response.write(`\uFEFF${columns.map((c) => csvField(c.header)).join(',')}\r\n`);
+  let batch: ExportRow[] | undefined = first;
+  while (batch) {
+    const text = batch.map((row) => `${columns.map((c) => csvField(c.value(row))).join(',')}\r\n`).join('');
+    response.write(text);
+    if (!(await drained(response))) {
+      await batches.return?.();
+      return;
+    }
+    const next = await batches.next();
+    batch = next.done ? undefined : next.value;
+  }
+  response.end();
+}
+
+/** Bytes exceljs 4.4 has queued for compression in a sheet's stream (its StreamBuf ignores back-pressure). */
+function sheetBacklog(sheet: ExcelJS.Worksheet): number {
+  const pipes = (sheet as unknown as { stream?: { pipes?: { _writableState?: { length?: number }; _readableState?: { length?: number } }[] } }).stream?.pipes ?? [];
+  return pipes.reduce((sum, pipe) => sum + (pipe._writableState?.length ?? 0) + (pipe._readableState?.length ?? 0), 0);
+}
+
+const XLSX_BACKLOG_BYTES = 1 << 20;
+
+/** Lets compression and the socket catch up, so the sheet never piles up in memory. */
+async function xlsxCaughtUp(response: Response, sheet: ExcelJS.Worksheet): Promise<boolean> {
+  while (sheetBacklog(sheet) > XLSX_BACKLOG_BYTES) {
+    if (response.destroyed) return false;
+    if (response.writableNeedDrain) {
+      if (!(await drained(response))) return false;
+    } else await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return drained(response);
+}
+
+/** exceljs weighs ~28 MB once loaded: only processes that export XLSX pay for it. */
+let excel: typeof ExcelJS | undefined;
+function loadExcel(): typeof ExcelJS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  excel ??= require('exceljs') as typeof ExcelJS;
+  return excel;
+}
+
+export async function writeXlsx(response: Response, columns: ExportColumn[], batches: AsyncIterator<ExportRow[]>, first: ExportRow[]): Promise<void> {
+  const workbook = new (loadExcel().stream.xlsx.WorkbookWriter)({ stream: response, useStyles: false, useSharedStrings: false });
+  const sheet = workbook.addWorksheet('Structures');
+  sheet.addRow(columns.map((c) => c.header)).commit();
+  let batch: ExportRow[] | undefined = first;
+  while (batch) {
+    for (const row of batch) sheet.addRow(columns.map((c) => c.value(row))).commit();
+    if (!(await xlsxCaughtUp(response, sheet))) {
+      await batches.return?.();
+      return;
+    }
+    const next = await batches.next();
+    batch = next.done ? undefined : next.value;
+  }
+  sheet.commit();
+  await workbook.commit();
+}
