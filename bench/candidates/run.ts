@@ -1,0 +1,214 @@
+// The candidates bench, one command (after `npm run build`): `node dist/bench/candidates/run.js`.
+// 1. Latency: a catalogue of 100,000 structures (the real register + the search bench's deterministic
+//    generator on real communes) with the DECP 2019 contracts as evidence; the API runs in this process;
+//    published tenders in 15 places (metropoles to rural prefectures, overseas included) with 3 lots each
+//    (cleaning, reserved green spaces with a clause, staff provision); GET …/lots/:n/candidates through
+//    HTTP, one request at a time, after a warm-up pass.
+// 2. Quality: the real register only; recall@10/@20 of the actual holders of decp-inclusive-holders-dev
+//    contracts, beside a distance-only ranking (bench/candidates/quality.ts).
+// 3. DECP import: the full 2018–2019 file, then the idempotent re-run.
+// Results go to bench/candidates/results/latest.json and the table of bench/candidates/README.md.
+import 'reflect-metadata';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig } from '@app/config';
+import { findProjectRoot } from '@app/reference';
+import { DecpImporter } from '@app/tenders';
+import { ApiModule } from '../../apps/api/src/api.module';
+import { configureApp } from '../../apps/api/src/http/configure-app';
+import { evaluateRecall } from './quality';
+import { candidatesServices, prepareCatalogue } from './setup';
+
+const ROOT = findProjectRoot();
+const SHARED = join(ROOT, '..', 'shared', 'data');
+const LATENCY_DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/inclusion_bench_candidates';
+const QUALITY_DB = process.env.BENCH_QUALITY_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/inclusion_bench_candidates_quality';
+
+function arg(name: string, fallback: string): string {
+  const found = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return found ? found.slice(name.length + 3) : fallback;
+}
+const SIZE = Number(arg('size', '100000'));
+const ROUNDS = Number(arg('rounds', '10'));
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Metropoles, mid-size cities, rural prefectures and overseas: the spread of serving structures. */
+const PLACES = ['75056', '69123', '13055', '59350', '31555', '33063', '44109', '67482', '35238', '63113', '15014', '23096', '48095', '2A004', '97411'];
+
+function tenderBody(communeCode: string) {
+  return {
+    title: `Services aux bâtiments publics (${communeCode})`,
+    buyer: { name: 'Collectivité de test', kind: 'public' },
+    cpvCodes: ['90910000'],
+    executionCommuneCode: communeCode,
+    responseDeadline: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    durationMonths: 36,
+    lots: [
+      { number: 1, title: 'Nettoyage des locaux', cpvCodes: ['90911200'], estimatedAmountEur: 240_000, prestationType: 'PREST', reservation: 'NONE', socialClause: { type: 'EXECUTION_CONDITION' } },
+      { number: 2, title: 'Espaces verts (réservé SIAE)', cpvCodes: ['77310000'], estimatedAmountEur: 150_000, prestationType: 'PREST', reservation: 'L2113-13' },
+      { number: 3, title: 'Renfort de personnel', cpvCodes: ['79620000'], estimatedAmountEur: 90_000, prestationType: 'DISP', reservation: 'NONE' },
+    ],
+  };
+}
+
+function request(port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+async function machine(dataSource: { query: (q: string) => Promise<unknown[]> }) {
+  const [{ server_version: version }] = (await dataSource.query('SHOW server_version')) as unknown as { server_version: string }[];
+  return {
+    cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
+    memoryGb: round(os.totalmem() / 2 ** 30, 0),
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    postgres: version,
+    loadBefore: os.loadavg()[0].toFixed(1),
+    loadAfter: '',
+  };
+}
+
+async function latency() {
+  log(`catalogue of ${SIZE} structures (register + generated), DECP 2019 as evidence…`);
+  const catalogue = await prepareCatalogue(LATENCY_DB, SIZE, { decpFile: join(SHARED, 'decp-2018-2019.ndjson'), log: (l) => log(`  ${l}`) });
+  const decpRerun = await new DecpImporter(catalogue.dataSource, { index: catalogue.reference }).importFile(join(SHARED, 'decp-2018-2019.ndjson'));
+  const host = await machine(catalogue.dataSource);
+  await catalogue.dataSource.destroy();
+
+  const config = { ...loadConfig({ ...process.env, NODE_ENV: 'production', DATABASE_URL: LATENCY_DB, JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123' }), seedOnStart: false, demoStructures: 0 };
+  const app: INestApplication = await NestFactory.create(ApiModule.forRoot(config), { logger: ['error', 'warn'] });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  try {
+    const email = `bench-${Date.now()}@example.org`;
+    const password = 'un mot de passe de bench';
+    await request(port, 'POST', '/api/v1/auth/register', { email, password, role: 'buyer', displayName: 'Bench' });
+    const login = await request(port, 'POST', '/api/v1/auth/login', { email, password });
+    const auth = { authorization: `Bearer ${login.json.accessToken}` };
+    const targets: { tender: string; lot: number; place: string }[] = [];
+    for (const place of PLACES) {
+      const created = await request(port, 'POST', '/api/v1/tenders', tenderBody(place), auth);
+      if (created.status !== 201) throw new Error(`tender ${place}: ${JSON.stringify(created.json)}`);
+      await request(port, 'POST', `/api/v1/tenders/${created.json.id}/publish`, undefined, auth);
+      for (const lot of [1, 2, 3]) targets.push({ tender: created.json.id, lot, place });
+    }
+    const totals = new Map<string, number>();
+    for (const t of targets) {
+      const res = await request(port, 'GET', `/api/v1/tenders/${t.tender}/lots/${t.lot}/candidates?perPage=20`);
+      totals.set(`${t.place}/${t.lot}`, res.json.total);
+    }
+    const times: number[] = [];
+    const server: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const t of targets) {
+        const started = performance.now();
+        const res = await request(port, 'GET', `/api/v1/tenders/${t.tender}/lots/${t.lot}/candidates?perPage=20`);
+        times.push(performance.now() - started);
+        if (res.status !== 200) throw new Error(`candidates ${res.status}`);
+        server.push(res.json.tookMs);
+      }
+    }
+    host.loadAfter = os.loadavg()[0].toFixed(1);
+    times.sort((a, b) => a - b);
+    server.sort((a, b) => a - b);
+    const candidateCounts = [...totals.values()].sort((a, b) => a - b);
+    const perPlace = Object.fromEntries(PLACES.map((p) => [p, [1, 2, 3].map((l) => totals.get(`${p}/${l}`))]));
+    return {
+      host,
+      structures: catalogue.structures,
+      catalogueMs: { register: catalogue.registerMs, generated: catalogue.generateMs },
+      decp: { contracts: catalogue.decp?.contracts, firstRunMs: catalogue.decp?.ms, rerunMs: decpRerun.ms, rerunUnchanged: decpRerun.unchanged },
+      requests: times.length,
+      latencyMs: { median: round(percentile(times, 50)), p95: round(percentile(times, 95)), p99: round(percentile(times, 99)), max: round(times[times.length - 1]) },
+      serverMs: { median: round(percentile(server, 50)), p95: round(percentile(server, 95)) },
+      candidatesPerLot: { min: candidateCounts[0], median: candidateCounts[Math.floor(candidateCounts.length / 2)], max: candidateCounts[candidateCounts.length - 1] },
+      perPlace,
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+async function quality() {
+  log('quality: the real register, DECP 2019 for the evidence variant…');
+  const catalogue = await prepareCatalogue(QUALITY_DB, 0, { decpFile: join(SHARED, 'decp-2018-2019.ndjson') });
+  try {
+    const services = candidatesServices(catalogue.dataSource, catalogue.reference);
+    return await evaluateRecall(catalogue.dataSource, services.lookup, services.candidates, join(SHARED, 'decp-inclusive-holders-dev.ndjson'));
+  } finally {
+    await catalogue.dataSource.destroy();
+  }
+}
+
+function writeReadme(results: { date: string; latency: Awaited<ReturnType<typeof latency>>; quality: Awaited<ReturnType<typeof quality>> }) {
+  const { latency: l, quality: q } = results;
+  const pct = (x: number) => `${round(x * 100)} %`;
+  const table = [
+    `Measured ${results.date} on ${l.host.cpu}, ${l.host.memoryGb} GB, ${l.host.kernel}, Node ${l.host.node}, PostgreSQL ${l.host.postgres} (default settings, shared_buffers 128 MB); API (in the bench process), PostgreSQL and client on the same machine, shared with other work (load average ${l.host.loadBefore} before, ${l.host.loadAfter} after the latency run).`,
+    '',
+    '| structures | requests | median | p95 | p99 | max | server time median / p95 | candidates per lot (min / median / max) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${l.structures.toLocaleString('en')} | ${l.requests} | ${l.latencyMs.median} ms | ${l.latencyMs.p95} ms | ${l.latencyMs.p99} ms | ${l.latencyMs.max} ms | ${l.serverMs.median} / ${l.serverMs.p95} ms | ${l.candidatesPerLot.min} / ${l.candidatesPerLot.median} / ${l.candidatesPerLot.max} |`,
+    '',
+    `Quality over decp-inclusive-holders-dev.ndjson: ${q.records} records → ${q.contracts} distinct contracts → ${q.evaluated} evaluated (${q.excluded.noHolderInCatalogue} left out: none of their holders is in the register by SIRET). The actual holder is a candidate at all (serves the place, may do the work) in ${pct(q.served)} of them.`,
+    '',
+    '| ranking | recall@10 | recall@20 |',
+    '|---|---:|---:|',
+    `| score (\`scoreCandidate\`, no evidence) | ${pct(q.recallAt10)} | ${pct(q.recallAt20)} |`,
+    q.withEvidence ? `| score with DECP evidence (same buyer's contracts left out) | ${pct(q.withEvidence.recallAt10)} | ${pct(q.withEvidence.recallAt20)} |` : '',
+    `| distance only (baseline) | ${pct(q.baselineRecallAt10)} | ${pct(q.baselineRecallAt20)} |`,
+    '',
+    `DECP 2018–2019 import (9,349 records → ${l.decp.contracts} contracts) into the 100k database: ${round((l.decp.firstRunMs ?? 0) / 1000)} s; idempotent re-run ${round(l.decp.rerunMs / 1000)} s (${l.decp.rerunUnchanged} unchanged).`,
+  ].filter((line) => line !== null).join('\n');
+  const path = join(ROOT, 'bench', 'candidates', 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  writeFileSync(path, readme.replace(/<!-- results:start -->[\s\S]*<!-- results:end -->/, `<!-- results:start -->\n${table}\n<!-- results:end -->`));
+}
+
+async function main() {
+  const latencyResults = await latency();
+  log(`latency: median ${latencyResults.latencyMs.median} ms, p95 ${latencyResults.latencyMs.p95} ms over ${latencyResults.requests} requests`);
+  const qualityResults = await quality();
+  const { details, ...qualitySummary } = qualityResults;
+  log(`quality: ${JSON.stringify(qualitySummary)}`);
+  const results = { date: new Date().toISOString().slice(0, 10), latency: latencyResults, quality: qualityResults };
+  mkdirSync(join(ROOT, 'bench', 'candidates', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'candidates', 'results', 'latest.json'), JSON.stringify({ ...results, quality: { ...qualitySummary, details } }, null, 2));
+  writeReadme(results);
+  log('results in bench/candidates/results/latest.json and bench/candidates/README.md');
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ReferenceModule } from '@app/reference';
+import { CandidatesService } from './candidates.service';
+import { ContractEvidenceService } from './contract-evidence.service';
+import { DecpImporter } from './decp/decp-importer';
+import { TendersService } from './tenders.service';
+
+/** Tenders, their ranked candidates, and awarded contracts from DECP. Needs PersistenceModule (global). */
+@Module({
+  imports: [ReferenceModule],
+  providers: [TendersService, CandidatesService, ContractEvidenceService, DecpImporter],
+  exports: [TendersService, CandidatesService, ContractEvidenceService, DecpImporter],
+})
+export class TendersModule {}
