@@ -2,6 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { PersistenceModule, RedisModule } from '@app/persistence';
+import { SearchIndexingModule } from '@app/search';
+import { MatchingWorkerModule } from '@app/matching';
 
 /** Connection settings every BullMQ queue and worker of the product shares. */
 export function bullRootModule(): DynamicModule {
@@ -21,7 +23,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, bullRootModule()],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, bullRootModule(), SearchIndexingModule, MatchingWorkerModule],
     };
   }
 }

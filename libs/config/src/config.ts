@@ -29,6 +29,27 @@ export interface AppConfig {
   cookieSecure: boolean;
   loginMaxFailures: number;
   loginWindowSec: number;
+  /** Matching worker (issue 5): queue retries, stalled-job detection, sweeper. */
+  matching: MatchingConfig;
+}
+
+export interface MatchingConfig {
+  /** Runs processed at once by one worker process (HiGHS is single-threaded: 1 per core). */
+  concurrency: number;
+  /** BullMQ attempts per run (first try included); the run fails for good after the last one. */
+  attempts: number;
+  /** First retry delay; exponential backoff doubles it at each attempt. */
+  backoffMs: number;
+  /** Job lock: a worker that stops renewing it for this long is considered dead (stalled job). */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** Times a job may stall (its worker died) before BullMQ fails it. */
+  maxStalledCount: number;
+  /** The API waits at most this long for Redis when queueing; past it the sweeper takes over. */
+  enqueueTimeoutMs: number;
+  sweepIntervalMs: number;
+  /** A queued run older than this is (re)enqueued by the sweeper (jobId = runId, so never twice). */
+  sweepAfterMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -115,6 +136,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cookieSecure: bool(env, 'COOKIE_SECURE', production, errors),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000, errors),
     loginWindowSec: int(env, 'LOGIN_WINDOW_SEC', 900, 1, 86400, errors),
+    matching: {
+      concurrency: int(env, 'MATCHING_CONCURRENCY', 1, 1, 64, errors),
+      attempts: int(env, 'MATCHING_ATTEMPTS', 3, 1, 20, errors),
+      backoffMs: int(env, 'MATCHING_BACKOFF_MS', 5000, 0, 3_600_000, errors),
+      lockDurationMs: int(env, 'MATCHING_LOCK_MS', 60_000, 1000, 3_600_000, errors),
+      stalledIntervalMs: int(env, 'MATCHING_STALLED_INTERVAL_MS', 30_000, 500, 3_600_000, errors),
+      maxStalledCount: int(env, 'MATCHING_MAX_STALLED', 2, 0, 20, errors),
+      enqueueTimeoutMs: int(env, 'MATCHING_ENQUEUE_TIMEOUT_MS', 1000, 50, 60_000, errors),
+      sweepIntervalMs: int(env, 'MATCHING_SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000, errors),
+      sweepAfterMs: int(env, 'MATCHING_SWEEP_AFTER_MS', 30_000, 0, 86_400_000, errors),
+    },
   };
   if (errors.length) throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);
   return config;
