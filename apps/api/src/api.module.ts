@@ -6,6 +6,12 @@ import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation.pipe';
+import { WebModule } from './web/web.module';
+import { MatchingHttpModule } from './matching/matching-http.module';
+import { SearchHttpModule } from './search/search-http.module';
+import { ReferenceHttpModule } from './reference/reference-http.module';
+import { CatalogueHttpModule } from './catalogue/catalogue-http.module';
+import { TendersHttpModule } from './tenders/tenders-http.module';
 
 /** The HTTP application: JSON API under /api/v1, web pages, health. Features register their modules here. */
 @Module({})
@@ -13,7 +19,7 @@ export class ApiModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, AuthModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, AuthModule, WebModule, MatchingHttpModule, SearchHttpModule, ReferenceHttpModule, CatalogueHttpModule, TendersHttpModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

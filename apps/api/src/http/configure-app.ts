@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import { configureWeb } from '../web/configure-web';
 
 /** HTTP settings that modules cannot express; main.ts and the e2e app factory both call this. */
 export function configureApp(app: INestApplication): void {
@@ -11,6 +12,7 @@ export function configureApp(app: INestApplication): void {
   express.useBodyParser('json', { limit: '1mb' });
   express.useBodyParser('urlencoded', { limit: '1mb', extended: true });
   express.use(cookieParser());
+  configureWeb(app);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -1,12 +1,16 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { ProblemDetails, problemTitle } from '@app/common';
+import { PageRenderer, wantsHtmlPage } from '../web/page-renderer';
 
 /** Everything that goes wrong leaves as application/problem+json (registered as APP_FILTER, so tests see it too). */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
+
+  /** Absent in contexts without web pages; then everything stays JSON. */
+  constructor(@Optional() private readonly pages?: PageRenderer) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -15,6 +19,8 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}`, (exception as Error)?.stack ?? String(exception));
     if (response.headersSent) return;
+    // Browsers on page routes get the French HTML error page (or the login page on 401); the API is unchanged.
+    if (this.pages && wantsHtmlPage(request)) return void this.pages.renderProblem(request, response, problem);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify({ ...problem, instance: request.originalUrl }));
   }
 

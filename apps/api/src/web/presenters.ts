@@ -1,0 +1,165 @@
+// Pure view-model helpers shared by the pages: options for the taxonomy and kinds, places typed by
+// users, intervention areas in words, pagination. They read reference data through a narrow interface
+// (implemented by the ReferenceService's index) so they can be tested without Nest.
+import { INCLUSIVE_KINDS, InterventionArea, PRESTATION_TYPES, STRUCTURE_KINDS, StructureKind, formatIntegerFr, prestationLabel, structureKindLabel } from '@app/domain';
+
+export interface CommuneLike {
+  code: string;
+  name: string;
+  department: string;
+  region: string;
+  postCodes: string[];
+  population: number | null;
+  location: { lat: number; lon: number };
+}
+
+export interface ReferenceLookup {
+  commune(code: string): CommuneLike | undefined;
+  searchCommunes(query: string, limit?: number): CommuneLike[];
+  department(code: string): { code: string; name: string } | undefined;
+  region(code: string): { code: string; name: string } | undefined;
+  sectors(): { code: string; label: string; group: string }[];
+  sectorGroups(): { code: string; label: string; sectors: string[] }[];
+}
+
+export interface Option {
+  value: string;
+  label: string;
+  hint?: string;
+  count?: number;
+}
+
+/** "Lyon (69123)": what the place field and its suggestions show; the INSEE code makes it unambiguous. */
+export function communeLabel(commune: CommuneLike): string {
+  return `${commune.name} (${commune.code})`;
+}
+
+/**
+ * A place typed by a user: "Lyon (69123)" (a suggestion), an INSEE code, a postcode or a name.
+ * Returns the commune, or an error message naming what was not understood. A name or postcode shared by
+ * several communes resolves to the most populated one, which the page then states ("compris comme …").
+ */
+export function resolvePlace(raw: string, reference: ReferenceLookup): { commune?: CommuneLike; error?: string } {
+  const text = raw.trim();
+  if (!text) return {};
+  const labelled = /\(([0-9][0-9AB][0-9]{3})\)\s*$/i.exec(text);
+  if (labelled) {
+    const commune = reference.commune(labelled[1].toUpperCase());
+    if (commune) return { commune };
+  }
+  if (/^[0-9][0-9AB][0-9]{3}$/i.test(text)) {
+    // A postcode beats an INSEE code that happens to exist (users type postcodes: 69004 is Lyon, not
+    // Alix whose INSEE code it is); among communes sharing it, the reference ranks the most populated first.
+    const byPostCode = reference.searchCommunes(text, 20).find((c) => c.postCodes.includes(text));
+    const commune = byPostCode ?? reference.commune(text.toUpperCase());
+    if (commune) return { commune };
+  } else {
+    const commune = reference.searchCommunes(text.replace(/\([^)]*\)\s*$/, ''), 1)[0];
+    if (commune) return { commune };
+  }
+  return { error: `Commune introuvable : « ${text} ». Saisissez un nom de commune ou un code postal, puis choisissez dans la liste.` };
+}
+
+/** Kind choices; inclusive kinds only unless companies are asked for. Counts come from facets. */
+export function kindOptions(counts: Record<string, number> | undefined, includeCompanies = true): Option[] {
+  const kinds: readonly StructureKind[] = includeCompanies ? STRUCTURE_KINDS : INCLUSIVE_KINDS;
+  return kinds.map((kind) => ({ value: kind, label: structureKindLabel(kind), ...(counts ? { count: counts[kind] ?? 0 } : {}) }));
+}
+
+export function prestationOptions(counts?: Record<string, number>): Option[] {
+  return PRESTATION_TYPES.map((p) => ({ value: p, label: capitalise(prestationLabel(p)), ...(counts ? { count: counts[p] ?? 0 } : {}) }));
+}
+
+export interface SectorGroupOptions {
+  code: string;
+  label: string;
+  options: Option[];
+}
+
+/** The taxonomy grouped by sector group, in the taxonomy's order, with facet counts when given. */
+export function sectorGroupsWithOptions(reference: ReferenceLookup, counts?: Record<string, number>): SectorGroupOptions[] {
+  const sectors = new Map(reference.sectors().map((s) => [s.code, s]));
+  return reference.sectorGroups().map((group) => ({
+    code: group.code,
+    label: group.label,
+    options: group.sectors
+      .map((code) => sectors.get(code))
+      .filter((s): s is { code: string; label: string; group: string } => !!s)
+      .map((s) => ({ value: s.code, label: s.label, ...(counts ? { count: counts[s.code] ?? 0 } : {}) })),
+  }));
+}
+
+/** A `<select>` with optgroups, labels carrying counts: "Nettoyage de locaux (12)". */
+export function sectorSelectOptions(reference: ReferenceLookup, counts?: Record<string, number>) {
+  return sectorGroupsWithOptions(reference, counts).map((group) => ({
+    group: group.label,
+    options: group.options.map((o) => ({ value: o.value, label: o.count !== undefined ? `${o.label} (${formatIntegerFr(o.count)})` : o.label })),
+  }));
+}
+
+export function sectorLabel(reference: ReferenceLookup, code: string): string {
+  return reference.sectors().find((s) => s.code === code)?.label ?? code;
+}
+
+/** The intervention area in words, e.g. "Dans un rayon de 50 km autour de Lyon". */
+export function interventionAreaText(area: InterventionArea, reference: ReferenceLookup, communeName?: string | null): string {
+  switch (area.type) {
+    case 'national':
+      return 'Toute la France';
+    case 'radius':
+      return `Dans un rayon de ${formatIntegerFr(area.radiusKm)} km autour de ${communeName ?? 'son siège'}`;
+    case 'departments': {
+      const names = area.codes.map((code) => {
+        const department = reference.department(code);
+        return department ? `${department.name} (${department.code})` : code;
+      });
+      return `${names.length > 1 ? 'Départements' : 'Département'} : ${names.join(', ')}`;
+    }
+    case 'regions': {
+      const names = area.codes.map((code) => reference.region(code)?.name ?? code);
+      return `${names.length > 1 ? 'Régions' : 'Région'} : ${names.join(', ')}`;
+    }
+  }
+}
+
+export interface PaginationModel {
+  page: number;
+  pageCount: number;
+  first?: number;
+  previous?: number;
+  next?: number;
+  last?: number;
+  /** Page numbers to show, with null for an ellipsis. */
+  items: (number | null)[];
+}
+
+/** DSFR pagination: first, previous, a window of pages around the current one, next, last. */
+export function pagination(total: number, page: number, perPage: number, window = 2): PaginationModel {
+  const pageCount = Math.max(1, Math.ceil(total / perPage));
+  const current = Math.min(Math.max(1, page), pageCount);
+  const pages = new Set<number>([1, pageCount]);
+  for (let p = current - window; p <= current + window; p++) if (p >= 1 && p <= pageCount) pages.add(p);
+  const sorted = [...pages].sort((a, b) => a - b);
+  const items: (number | null)[] = [];
+  sorted.forEach((p, i) => {
+    if (i > 0 && p - sorted[i - 1] > 1) items.push(null);
+    items.push(p);
+  });
+  return {
+    page: current,
+    pageCount,
+    items,
+    ...(current > 1 ? { first: 1, previous: current - 1 } : {}),
+    ...(current < pageCount ? { next: current + 1, last: pageCount } : {}),
+  };
+}
+
+export function capitalise(text: string): string {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+/** Whole number parameter within bounds, else the fallback (page numbers in links people edit). */
+export function boundedInt(raw: unknown, fallback: number, min: number, max: number): number {
+  const value = typeof raw === 'string' && /^\d{1,9}$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  return Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '@app/catalogue';
+import { ReferenceModule } from '@app/reference';
+import { SearchModule } from '@app/search';
+import { TendersModule } from '@app/tenders';
+import { MatchingModule } from '@app/matching';
+import { AccountPages } from './account.pages';
+import { HomePages } from './home.pages';
+import { PageRenderer } from './page-renderer';
+import { SearchPages } from './search.pages';
+import { StructuresPages } from './structures.pages';
+import { TendersPages } from './tenders.pages';
+import { MatchingPages } from './matching.pages';
+import { BidsPages } from './bids.pages';
+
+/**
+ * Server-rendered pages in French (DSFR), calling the same feature services as the JSON API (imported
+ * here, so the pages never depend on the order features register themselves in ApiModule).
+ * PageRenderer is exported so the global ProblemFilter can answer page routes in HTML.
+ */
+@Module({
+  imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, MatchingModule],
+  // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id.
+  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, TendersPages, MatchingPages, BidsPages],
+  providers: [PageRenderer],
+  exports: [PageRenderer],
+})
+export class WebModule {}
