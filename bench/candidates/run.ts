@@ -26,7 +26,7 @@ import { evaluateRecall } from './quality';
 import { candidatesServices, prepareCatalogue } from './setup';
 
 const ROOT = findProjectRoot();
-const SHARED = join(ROOT, '..', 'shared', 'data');
+const DECP_DIR = join(ROOT, 'data', 'decp');
 const LATENCY_DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/inclusion_bench_candidates';
 const QUALITY_DB = process.env.BENCH_QUALITY_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/inclusion_bench_candidates_quality';
 
@@ -97,8 +97,8 @@ async function machine(dataSource: { query: (q: string) => Promise<unknown[]> })
 
 async function latency() {
   log(`catalogue of ${SIZE} structures (register + generated), DECP 2019 as evidence…`);
-  const catalogue = await prepareCatalogue(LATENCY_DB, SIZE, { decpFile: join(SHARED, 'decp-2018-2019.ndjson'), log: (l) => log(`  ${l}`) });
-  const decpRerun = await new DecpImporter(catalogue.dataSource, { index: catalogue.reference }).importFile(join(SHARED, 'decp-2018-2019.ndjson'));
+  const catalogue = await prepareCatalogue(LATENCY_DB, SIZE, { decpFile: join(DECP_DIR, 'decp-2018-2019.ndjson'), log: (l) => log(`  ${l}`) });
+  const decpRerun = await new DecpImporter(catalogue.dataSource, { index: catalogue.reference }).importFile(join(DECP_DIR, 'decp-2018-2019.ndjson'));
   const host = await machine(catalogue.dataSource);
   await catalogue.dataSource.destroy();
 
@@ -159,10 +159,10 @@ async function latency() {
 
 async function quality() {
   log('quality: the real register, DECP 2019 for the evidence variant…');
-  const catalogue = await prepareCatalogue(QUALITY_DB, 0, { decpFile: join(SHARED, 'decp-2018-2019.ndjson') });
+  const catalogue = await prepareCatalogue(QUALITY_DB, 0, { decpFile: join(DECP_DIR, 'decp-2018-2019.ndjson') });
   try {
     const services = candidatesServices(catalogue.dataSource, catalogue.reference);
-    return await evaluateRecall(catalogue.dataSource, services.lookup, services.candidates, join(SHARED, 'decp-inclusive-holders-dev.ndjson'));
+    return await evaluateRecall(catalogue.dataSource, services.lookup, services.candidates, join(DECP_DIR, 'decp-inclusive-holders-dev.ndjson'));
   } finally {
     await catalogue.dataSource.destroy();
   }

@@ -1,5 +1,5 @@
 // Deterministic generator of matching-run inputs for the benchmark: tenders of 1, 5 or 10 lots and
-// catalogues of candidates placed on real French commune centres (../shared/data/communes.csv).
+// catalogues of candidates placed on real French commune centres (data/reference/communes.csv).
 import { readFileSync } from 'node:fs';
 import { distanceKm } from '../../libs/domain/src/geo';
 import type { LotSpec, TenderSpec, WorkPackageSpec } from '../../libs/domain/src/grouping';

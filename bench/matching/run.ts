@@ -12,7 +12,7 @@ const LOT_COUNTS = [1, 5, 10];
 const CANDIDATE_COUNTS = [500, 2_000, 10_000];
 const WARM_UP_RUNS = 3;
 const ROOT = join(__dirname, '..', '..', '..');
-const COMMUNES_CSV = process.env.COMMUNES_CSV ?? join(ROOT, '..', 'shared', 'data', 'communes.csv');
+const COMMUNES_CSV = process.env.COMMUNES_CSV ?? join(ROOT, 'data', 'reference', 'communes.csv');
 const README = join(ROOT, 'bench', 'matching', 'README.md');
 
 interface CellResult {

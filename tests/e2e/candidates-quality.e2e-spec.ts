@@ -11,7 +11,7 @@ import { createTestApp, TestApp } from '../support/test-app';
 
 jest.setTimeout(300_000);
 
-const DEV_SET = join(__dirname, '..', '..', '..', 'shared', 'data', 'decp-inclusive-holders-dev.ndjson');
+const DEV_SET = join(__dirname, '..', '..', 'data', 'decp', 'decp-inclusive-holders-dev.ndjson');
 
 /** Slightly below the measured values (28 contracts: recall@10 0.571, recall@20 0.714): a drop means ranking got worse. */
 const FLOOR = { recallAt10: 0.53, recallAt20: 0.67 };

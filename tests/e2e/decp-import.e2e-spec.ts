@@ -8,7 +8,7 @@ import { insertStructure } from '../support/tender-fixtures';
 
 jest.setTimeout(300_000);
 
-const DECP_2019 = join(__dirname, '..', '..', '..', 'shared', 'data', 'decp-2018-2019.ndjson');
+const DECP_2019 = join(__dirname, '..', '..', 'data', 'decp', 'decp-2018-2019.ndjson');
 
 /** Two contracts in the 2022 format, as `{ marches: { marche: [...] } }` (schema_decp_v2.0.x). */
 function decp2022(holderSiret: string): string {
