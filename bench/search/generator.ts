@@ -1,7 +1,7 @@
 // Deterministic catalogue for the search bench: structures on real communes drawn by population, with
 // sectors, offers and descriptions from the product's taxonomy. Same seed, same structures, on any machine.
 import { hasValidLuhnKey, type InterventionArea, type PrestationType, type StructureKind } from '@app/domain';
-import { type ImportColumn, type ImportRecord, createRandom, type Random } from '@app/catalogue';
+import { CommuneSampler, type ImportColumn, type ImportRecord, createRandom, type Random } from '@app/catalogue';
 import { type CommuneView, type ReferenceIndex, SECTORS } from '@app/reference';
 
 export const BENCH_SEED = 3003;
@@ -29,29 +29,6 @@ function withLuhnKey(partial: string): string {
 export function benchSiret(index: number): string {
   const siren = withLuhnKey(`98${String(index).padStart(6, '0')}`);
   return withLuhnKey(`${siren}0001`);
-}
-
-class CommuneSampler {
-  private readonly communes: CommuneView[];
-  private readonly cumulative: number[];
-
-  constructor(reference: ReferenceIndex) {
-    this.communes = reference.allCommunes.filter((c) => c.type === 'commune-actuelle' && (c.population ?? 0) > 0);
-    let total = 0;
-    this.cumulative = this.communes.map((c) => (total += c.population!));
-  }
-
-  draw(random: Random): CommuneView {
-    const target = random.next() * this.cumulative[this.cumulative.length - 1];
-    let low = 0;
-    let high = this.cumulative.length - 1;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (this.cumulative[middle] > target) high = middle;
-      else low = middle + 1;
-    }
-    return this.communes[low];
-  }
 }
 
 function weighted<T>(random: Random, items: [T, number][]): T {

@@ -3,21 +3,11 @@
 // (TypeORM answers UPDATE … RETURNING with [rows, count].)
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MatchingRunEntity, ProposalMemberRecord } from '@app/persistence';
+import { MatchingRunEntity } from '@app/persistence';
+import type { ProposalView } from './matching-run.view';
 
 /** A proposal as the worker stores it (contract shape minus the id). */
-export interface ProposalToStore {
-  rank: number;
-  lots: number[];
-  form: 'CONJOINT' | 'SOLIDAIRE';
-  mandataireSolidaire: boolean;
-  members: ProposalMemberRecord[];
-  insertion: { requiredHours: number; coveredHours: number };
-  score: number;
-  scoreBreakdown: Record<string, number>;
-  explanations: string[];
-  warnings: string[];
-}
+export type ProposalToStore = Omit<ProposalView, 'id'>;
 
 export interface RunOutcome {
   proposals: ProposalToStore[];

@@ -52,7 +52,8 @@ export function toProposalView(p: ProposalEntity): ProposalView {
   };
 }
 
-export function toRunView(run: MatchingRunEntity, proposals: ProposalEntity[]): MatchingRunView {
+/** What the run view and the run list share. */
+function runBasics(run: MatchingRunEntity) {
   return {
     id: run.id,
     tenderId: run.tenderId,
@@ -61,28 +62,27 @@ export function toRunView(run: MatchingRunEntity, proposals: ProposalEntity[]): 
     ...(run.status === 'failed' && run.error ? { error: run.error } : {}),
     params: run.params,
     attempts: run.attempts,
-    explanations: run.explanations,
-    // Proposals are visible once the run succeeded (the write that ends the run stores them).
-    proposals: run.status === 'succeeded' ? [...proposals].sort((a, b) => a.rank - b.rank).map(toProposalView) : [],
+  };
+}
+
+function runTimes(run: MatchingRunEntity) {
+  return {
     createdAt: run.createdAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
   };
 }
 
-export function toRunSummary(run: MatchingRunEntity, proposalCount: number, callerId: string): MatchingRunSummary {
+export function toRunView(run: MatchingRunEntity, proposals: ProposalEntity[]): MatchingRunView {
   return {
-    id: run.id,
-    tenderId: run.tenderId,
-    status: run.status,
-    progress: progressOf(run),
-    ...(run.status === 'failed' && run.error ? { error: run.error } : {}),
-    params: run.params,
-    attempts: run.attempts,
-    proposalCount,
-    requestedByMe: run.requestedBy === callerId,
-    createdAt: run.createdAt.toISOString(),
-    startedAt: run.startedAt?.toISOString() ?? null,
-    finishedAt: run.finishedAt?.toISOString() ?? null,
+    ...runBasics(run),
+    explanations: run.explanations,
+    // Proposals are visible once the run succeeded (the write that ends the run stores them).
+    proposals: run.status === 'succeeded' ? [...proposals].sort((a, b) => a.rank - b.rank).map(toProposalView) : [],
+    ...runTimes(run),
   };
+}
+
+export function toRunSummary(run: MatchingRunEntity, proposalCount: number, callerId: string): MatchingRunSummary {
+  return { ...runBasics(run), proposalCount, requestedByMe: run.requestedBy === callerId, ...runTimes(run) };
 }

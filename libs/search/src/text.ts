@@ -1,16 +1,10 @@
 // Text normalisation shared by both adapters: what a "word" is, how accents fold, what one typo means.
 // User text only ever becomes words made of [a-z0-9]: quotes, %, _, \, SQL or filter syntax cannot survive.
 
-/** Lower-case, accents removed, ligatures expanded (œ → oe), like PostgreSQL's unaccent for French text. */
-export function foldText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/ß/g, 'ss');
-}
+import { foldAccents } from '@app/reference';
+
+/** Lower-case, accents removed, ligatures expanded (œ → oe). */
+export const foldText = foldAccents;
 
 /** Words of a text, folded; single letters dropped (elisions like l', d' carry no meaning). */
 export function words(text: string): string[] {

@@ -79,7 +79,7 @@ function withLuhnKey(partial: string): string {
 }
 
 /** Cumulative population weights, to draw communes as people live (Paris more often than a hamlet). */
-class CommuneSampler {
+export class CommuneSampler {
   private readonly communes: CommuneView[];
   private readonly cumulative: number[];
 
