@@ -1,13 +1,16 @@
 // Imports the SIAE register CSV into `structures`, idempotently: upsert by (siret, kind), and a row whose
 // mapped values equal what is stored is not touched (no updated_at / version bump, no reindexing).
-import { readFileSync } from 'node:fs';
+// The file is streamed twice (csv-parse stream): pass 1 notes the last line of each (siret, kind), pass 2
+// maps and writes in batches; memory does not grow with the file (bench/imports).
+import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import type { DataSource, EntityManager } from 'typeorm';
 import { enqueueStructureIndexing } from '@app/persistence';
 import { REFERENCE_DATA_DIR, ReferenceIndex, inferSectors } from '@app/reference';
 import { ProgressReporter, SILENT_PROGRESS } from './progress';
-import { ImportedStructure, REGISTER_COLUMNS, RegisterRow, RowMappingContext, mapRegisterRow } from './register-row';
+import { ImportedStructure, REGISTER_COLUMNS, RegisterRow, RowMappingContext, mapRegisterRow, registerRowKey } from './register-row';
 
 export const REGISTER_FILE = join(REFERENCE_DATA_DIR, 'siae-register-2020.csv');
 /** Bump when the row mapping changes, so the seed step re-imports instead of skipping. */
@@ -137,35 +140,27 @@ export class RegisterImporter {
     private readonly reference: ReferenceIndex,
   ) {}
 
-  /** Parses and maps the file (pure), then writes it in one transaction: all rows or nothing. */
+  /** Streams the file: pass 1 finds each structure's last line, pass 2 maps and writes in one transaction (all rows or nothing). */
   async import(file: string = REGISTER_FILE, options: ImportOptions = {}): Promise<ImportSummary> {
     const started = Date.now();
     const progress = options.progress ?? SILENT_PROGRESS;
-    const rows = readRegister(file);
     const context: RowMappingContext = { reference: this.reference, inferSectors: (input) => inferSectors(input).map((s) => s.code) };
-    const summary: ImportSummary = { file, rows: rows.length, inserted: 0, updated: 0, unchanged: 0, skipped: 0, rejected: [], flagged: 0, flags: {}, ms: 0 };
+    const summary: ImportSummary = { file, rows: 0, inserted: 0, updated: 0, unchanged: 0, skipped: 0, rejected: [], flagged: 0, flags: {}, ms: 0 };
 
     // One structure per (siret, kind): a later line of the file wins over an earlier duplicate.
-    const byKey = new Map<string, ImportedStructure>();
-    rows.forEach((row, index) => {
-      const mapped = mapRegisterRow(row, context);
-      if (!mapped.ok) {
-        summary.rejected.push({ line: index + 2, siret: row.siret, reason: mapped.reason });
-        return;
-      }
-      const structure = mapped.structure;
-      if (structure.flags.length) summary.flagged++;
-      for (const flag of structure.flags) summary.flags[flag] = (summary.flags[flag] ?? 0) + 1;
-      byKey.set(`${structure.siret}|${structure.kind}`, structure);
-    });
-    const structures = [...byKey.values()];
+    const lastRow = new Map<string, number>();
+    for await (const row of streamRegister(file)) {
+      const key = registerRowKey(row);
+      if (key.ok) lastRow.set(`${key.siret}|${key.kind}`, summary.rows);
+      summary.rows++;
+    }
 
-    progress.start(structures.length);
+    progress.start(lastRow.size);
     try {
       await this.dataSource.transaction(async (manager) => {
         await manager.query(`SELECT pg_advisory_xact_lock($1)`, [IMPORT_LOCK_KEY]);
-        for (let offset = 0; offset < structures.length; offset += BATCH_SIZE) {
-          const batch = structures.slice(offset, offset + BATCH_SIZE);
+        let batch: ImportedStructure[] = [];
+        const flush = async () => {
           const result = await upsertImportedStructures(manager, 'register', REGISTER_IMPORT_COLUMNS, batch);
           summary.inserted += result.inserted.length;
           summary.updated += result.updated.length;
@@ -173,24 +168,52 @@ export class RegisterImporter {
           // Only what changed is reindexed (same transaction as the change).
           await enqueueStructureIndexing(manager, [...result.inserted, ...result.updated]);
           progress.advance(batch.length);
+          batch = [];
+        };
+        let index = 0;
+        for await (const row of streamRegister(file)) {
+          const line = index++;
+          const mapped = mapRegisterRow(row, context);
+          if (!mapped.ok) {
+            summary.rejected.push({ line: line + 2, siret: row.siret, reason: mapped.reason });
+            continue;
+          }
+          const structure = mapped.structure;
+          if (structure.flags.length) summary.flagged++;
+          for (const flag of structure.flags) summary.flags[flag] = (summary.flags[flag] ?? 0) + 1;
+          if (lastRow.get(`${structure.siret}|${structure.kind}`) !== line) continue;
+          batch.push(structure);
+          if (batch.length >= BATCH_SIZE) await flush();
         }
+        if (batch.length) await flush();
       });
     } finally {
       progress.stop();
     }
-    summary.unchanged = structures.length - summary.inserted - summary.updated - summary.skipped;
+    summary.unchanged = lastRow.size - summary.inserted - summary.updated - summary.skipped;
     summary.ms = Date.now() - started;
     return summary;
   }
 }
 
-/** Reads the CSV; a file without the register's columns is refused before anything is written. */
-export function readRegister(file: string): RegisterRow[] {
-  const rows = parse(readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, trim: true }) as RegisterRow[];
-  const header = rows.length ? Object.keys(rows[0]) : [];
+const CSV_OPTIONS = { bom: true, skip_empty_lines: true, trim: true } as const;
+
+/** A file without the register's columns is refused before anything is written. */
+function checkedHeader(file: string, header: string[]): string[] {
   const missing = REGISTER_COLUMNS.filter((column) => !header.includes(column));
-  if (rows.length && missing.length) throw new Error(`${file}: missing register column(s) ${missing.join(', ')}`);
-  return rows;
+  if (missing.length) throw new Error(`${file}: missing register column(s) ${missing.join(', ')}`);
+  return header;
+}
+
+/** Streams the rows of a register CSV (csv-parse stream: one row at a time, with back-pressure). */
+export async function* streamRegister(file: string): AsyncGenerator<RegisterRow> {
+  const parser = createReadStream(file).pipe(parse({ ...CSV_OPTIONS, columns: (header: string[]) => checkedHeader(file, header) }));
+  for await (const row of parser) yield row as RegisterRow;
+}
+
+/** Reads a whole (small) register CSV in memory (tests). */
+export function readRegister(file: string): RegisterRow[] {
+  return parseSync(readFileSync(file), { ...CSV_OPTIONS, columns: (header: string[]) => checkedHeader(file, header) }) as RegisterRow[];
 }
 
 export function formatImportSummary(summary: ImportSummary): string {

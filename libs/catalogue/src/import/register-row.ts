@@ -108,12 +108,20 @@ function normaliseNaf(value: string | undefined): string | null {
   return /^\d{4}[A-Z]$/.test(compact) ? compact : raw;
 }
 
-export function mapRegisterRow(row: RegisterRow, context: RowMappingContext): RowMapping {
-  const { reference } = context;
+/** The (siret, kind) a row upserts, or why it cannot become a structure. */
+export function registerRowKey(row: RegisterRow): { ok: true; siret: string; kind: StructureKind } | { ok: false; reason: string } {
   const kind = row.kind?.trim().toUpperCase() as StructureKind;
   if (!STRUCTURE_KINDS.includes(kind)) return { ok: false, reason: `type de structure inconnu "${row.kind}"` };
   const siret = normaliseSiret(row.siret ?? '');
   if (!/^\d{14}$/.test(siret)) return { ok: false, reason: `SIRET illisible "${row.siret}" (14 chiffres attendus)` };
+  return { ok: true, siret, kind };
+}
+
+export function mapRegisterRow(row: RegisterRow, context: RowMappingContext): RowMapping {
+  const { reference } = context;
+  const key = registerRowKey(row);
+  if (!key.ok) return key;
+  const { siret, kind } = key;
   const flags: StructureFlag[] = [];
   // Invalid Luhn keys are real register entries (typos at the source): kept, flagged, SIREN = first 9 digits.
   if (!isValidSiret(siret)) flags.push('INVALID_SIRET');

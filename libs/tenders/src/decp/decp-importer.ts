@@ -1,12 +1,15 @@
 // Imports DECP files as closed historical tenders (one lot each) with their holders, idempotently:
 // upserts on (source, external id) rewrite only what changed, so a second run over the same file
 // writes nothing. Every record lands or is reported with its reason; flagged records are listed.
+// Files are read twice as streams (pass 1: vocabulary and key fingerprints, a few dozen bytes per record;
+// pass 2: map and write in batches), so memory stays flat as files grow (bench/imports).
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ReferenceService } from '@app/reference';
 import type { ReferenceLookup } from '../reference-lookup';
 import { DecpMapper, flagReason, recordFingerprint, recordKey, type ImportedContract } from './decp-mapper';
-import { readDecpFile, type ReadResult, type UnreadableRecord } from './decp-reader';
+import { entriesOf, isReadRecord, streamDecpFile, type DecpEntry, type ReadRecord, type ReadResult, type UnreadableRecord } from './decp-reader';
+import type { DecpRecord } from './decp-record';
 import { RepairVocabulary } from './encoding-repair';
 
 export interface FlaggedRecord {
@@ -19,8 +22,9 @@ export interface FlaggedRecord {
 export interface DecpImportSummary {
   records: number;
   formats: Record<string, number>;
-  /** Lines that are not JSON objects: reported, cannot be imported. */
+  /** Lines that are not JSON objects: reported, cannot be imported (the first `listLimit`; see unreadableCount). */
   unreadable: UnreadableRecord[];
+  unreadableCount: number;
   /** Records identical to an earlier one (same buyer, id and content): counted once. */
   identicalRepeats: number;
   /** Keys (buyer, id) carried by differing records: each variant is kept as its own contract. */
@@ -30,15 +34,23 @@ export interface DecpImportSummary {
   updated: number;
   unchanged: number;
   flagCounts: Record<string, number>;
-  /** Every record with at least one flag, with French reasons. */
+  /**
+   * Records with at least one flag, with French reasons: the first `listLimit` (memory stays flat whatever
+   * the file size); flaggedCount counts them all, and `onFlagged` receives every one (the CLI's --report).
+   */
   flagged: FlaggedRecord[];
+  flaggedCount: number;
   holders: { total: number; withSiret: number; linkedToStructures: number };
   ms: number;
 }
 
 export interface DecpImportOptions {
   onProgress?: (done: number, total: number) => void;
+  /** Every flagged record, in file order (awaited: a report writer can apply back-pressure). */
+  onFlagged?: (flagged: FlaggedRecord) => void | Promise<void>;
   batchSize?: number;
+  /** How many flagged / unreadable records the summary keeps (default 10,000: ~2 MB). */
+  listLimit?: number;
 }
 
 /** Flags that mean the record itself is damaged (others say what was repaired or approximated). */
@@ -46,6 +58,30 @@ export const DAMAGE_FLAGS = new Set([
   'MISSING_ID', 'BUYER_MISSING', 'TITLE_MISSING', 'CPV_MISSING', 'CPV_INVALID', 'CPV_UNKNOWN', 'PLACE_MISSING',
   'PLACE_UNKNOWN', 'DATE_MISSING', 'NO_HOLDERS', 'HOLDER_INVALID_SIRET', 'ENCODING_DAMAGED', 'ENCODING_REPAIRED',
 ]);
+
+export const DEFAULT_LIST_LIMIT = 10_000;
+/** Bump when the record mapping changes, so the seed step re-imports instead of skipping. */
+export const DECP_IMPORT_VERSION = 'decp-v1';
+
+/** Where the records come from: called once per pass, each call reading the entries again from the start. */
+export type DecpEntrySource = () => AsyncIterable<DecpEntry> | Iterable<DecpEntry>;
+
+/** What pass 1 keeps per key: its only fingerprint, or every fingerprint when records differ under it. */
+type KeyPrints = Map<string, string | Set<string>>;
+
+interface KeyedRecord {
+  line: number;
+  record: DecpRecord;
+  key: string;
+  fingerprint: string;
+  missingId: boolean;
+}
+
+function keyed({ line, record }: ReadRecord): KeyedRecord {
+  const fingerprint = recordFingerprint(record);
+  const key = recordKey(record);
+  return { line, record, key: key ?? `sans-id/${fingerprint}`, fingerprint, missingId: key === null };
+}
 
 @Injectable()
 export class DecpImporter {
@@ -59,101 +95,133 @@ export class DecpImporter {
     return this.referenceService.index as unknown as ReferenceLookup;
   }
 
+  /** Streams the file twice (vocabulary and keys, then mapping and writing): memory does not grow with it. */
   async importFile(path: string, options: DecpImportOptions = {}): Promise<DecpImportSummary> {
-    return this.importRecords(await readDecpFile(path), options);
+    return this.importEntries(() => streamDecpFile(path), options);
   }
 
+  /** Records already in memory (tests, small inputs). */
   async importRecords(read: ReadResult, options: DecpImportOptions = {}): Promise<DecpImportSummary> {
+    return this.importEntries(() => entriesOf(read), options);
+  }
+
+  async importEntries(source: DecpEntrySource, options: DecpImportOptions = {}): Promise<DecpImportSummary> {
     const started = Date.now();
-    const vocabulary = new RepairVocabulary();
-    for (const commune of this.reference.allCommunes) vocabulary.addText(commune.name, 5);
-    const mapper = new DecpMapper(this.reference, vocabulary);
-    for (const { record } of read.records) mapper.learn(record);
-
-    // Keys repeat: identical repeats are one contract; differing records under one key are kept apart.
-    const byKey = new Map<string, Set<string>>();
-    const keyed = read.records.map(({ line, record }) => {
-      const fingerprint = recordFingerprint(record);
-      const key = recordKey(record) ?? `sans-id/${fingerprint}`;
-      const fingerprints = byKey.get(key) ?? new Set<string>();
-      fingerprints.add(fingerprint);
-      byKey.set(key, fingerprints);
-      return { line, record, key, fingerprint, missingId: recordKey(record) === null };
-    });
-    const seen = new Set<string>();
-    const contracts: { line: number; contract: ImportedContract }[] = [];
-    let identicalRepeats = 0;
-    for (const item of keyed) {
-      const externalId = byKey.get(item.key)!.size > 1 ? `${item.key}#${item.fingerprint}` : item.key;
-      const contract = mapper.map(item.record, externalId);
-      if (item.missingId) {
-        contract.flags.unshift('MISSING_ID');
-        contract.reasons.unshift(flagReason('MISSING_ID'));
-      }
-      const unique = `${contract.source}|${externalId}`;
-      if (seen.has(unique)) {
-        identicalRepeats++;
-        continue;
-      }
-      seen.add(unique);
-      contracts.push({ line: item.line, contract });
-    }
-
+    const listLimit = options.listLimit ?? DEFAULT_LIST_LIMIT;
     const summary: DecpImportSummary = {
-      records: read.records.length + read.unreadable.length,
+      records: 0,
       formats: {},
-      unreadable: read.unreadable,
-      identicalRepeats,
-      keysWithVariants: [...byKey.values()].filter((s) => s.size > 1).length,
-      contracts: contracts.length,
+      unreadable: [],
+      unreadableCount: 0,
+      identicalRepeats: 0,
+      keysWithVariants: 0,
+      contracts: 0,
       inserted: 0,
       updated: 0,
       unchanged: 0,
       flagCounts: {},
       flagged: [],
+      flaggedCount: 0,
       holders: { total: 0, withSiret: 0, linkedToStructures: 0 },
       ms: 0,
     };
-    for (const { line, contract } of contracts) {
-      summary.formats[contract.source] = (summary.formats[contract.source] ?? 0) + 1;
-      for (const flag of contract.flags) summary.flagCounts[flag] = (summary.flagCounts[flag] ?? 0) + 1;
-      if (contract.flags.length) summary.flagged.push({ line, externalId: contract.externalId, flags: contract.flags, reasons: contract.reasons });
-      summary.holders.total += contract.holders.length;
-      summary.holders.withSiret += contract.holders.filter((h) => h.siret).length;
+
+    // Pass 1: the repair vocabulary from intact texts, and the fingerprints under each key. Keys repeat:
+    // identical repeats are one contract; differing records under one key are kept apart.
+    const vocabulary = new RepairVocabulary();
+    for (const commune of this.reference.allCommunes) vocabulary.addText(commune.name, 5);
+    const mapper = new DecpMapper(this.reference, vocabulary);
+    const prints: KeyPrints = new Map();
+    for await (const entry of source()) {
+      summary.records++;
+      if (!isReadRecord(entry)) {
+        if (summary.unreadableCount++ < listLimit) summary.unreadable.push(entry);
+        continue;
+      }
+      mapper.learn(entry.record);
+      const { key, fingerprint } = keyed(entry);
+      const known = prints.get(key);
+      if (known === undefined) prints.set(key, fingerprint);
+      else if (typeof known === 'string') {
+        if (known !== fingerprint) prints.set(key, new Set([known, fingerprint]));
+      } else known.add(fingerprint);
+    }
+    for (const known of prints.values()) {
+      if (typeof known === 'string') summary.contracts++;
+      else {
+        summary.keysWithVariants++;
+        summary.contracts += known.size;
+      }
     }
 
+    // Pass 2: each distinct record mapped once, written in batches of `batchSize`.
     const batchSize = options.batchSize ?? 500;
-    options.onProgress?.(0, contracts.length);
-    for (let offset = 0; offset < contracts.length; offset += batchSize) {
-      const batch = contracts.slice(offset, offset + batchSize).map((c) => c.contract);
+    let batch: ImportedContract[] = [];
+    let written = 0;
+    const flush = async () => {
+      if (!batch.length) return;
       const counts = await this.dataSource.transaction((manager) => this.writeBatch(manager, batch));
       summary.inserted += counts.inserted;
       summary.updated += counts.updated;
-      options.onProgress?.(Math.min(offset + batchSize, contracts.length), contracts.length);
+      summary.holders.linkedToStructures += counts.linked;
+      written += batch.length;
+      batch = [];
+      options.onProgress?.(written, summary.contracts);
+    };
+    options.onProgress?.(0, summary.contracts);
+    for await (const entry of source()) {
+      if (!isReadRecord(entry)) continue;
+      const item = keyed(entry);
+      const known = prints.get(item.key)!;
+      // A key's first occurrence (or a variant's) is written and crossed off; later ones are repeats.
+      let externalId = item.key;
+      if (typeof known === 'string') {
+        if (known === '') {
+          summary.identicalRepeats++;
+          continue;
+        }
+        prints.set(item.key, '');
+      } else {
+        if (!known.delete(item.fingerprint)) {
+          summary.identicalRepeats++;
+          continue;
+        }
+        externalId = `${item.key}#${item.fingerprint}`;
+      }
+      const contract = mapper.map(item.record, externalId);
+      if (item.missingId) {
+        contract.flags.unshift('MISSING_ID');
+        contract.reasons.unshift(flagReason('MISSING_ID'));
+      }
+      await this.account(summary, item.line, contract, listLimit, options);
+      batch.push(contract);
+      if (batch.length >= batchSize) await flush();
     }
-    summary.unchanged = contracts.length - summary.inserted - summary.updated;
+    await flush();
+    summary.unchanged = summary.contracts - summary.inserted - summary.updated;
     await this.relinkHolders();
-    const [{ linked }] = await this.dataSource.query(
-      `SELECT count(*)::int AS linked FROM contract_holders h JOIN tenders t ON t.id = h.tender_id
-       WHERE h.structure_id IS NOT NULL AND t.source = ANY($1::text[]) AND t.external_id = ANY($2::text[])`,
-      [[...new Set(contracts.map((c) => c.contract.source))], contracts.map((c) => c.contract.externalId)],
-    );
-    summary.holders.linkedToStructures = linked;
     summary.ms = Date.now() - started;
     return summary;
   }
 
-  /** Links holders to catalogue structures by SIRET (structures imported after the contracts included). */
-  async relinkHolders(): Promise<number> {
-    const result = await this.dataSource.query(
-      `UPDATE contract_holders h SET structure_id = m.id
-       FROM (SELECT DISTINCT ON (siret) siret, id FROM structures ORDER BY siret, delisted_at NULLS FIRST, kind, id) m
-       WHERE h.siret = m.siret AND h.structure_id IS DISTINCT FROM m.id`,
-    );
-    return Array.isArray(result) ? (result[1] as number) ?? 0 : 0;
+  /** Formats, flags and holders of one contract into the summary. */
+  private async account(summary: DecpImportSummary, line: number, contract: ImportedContract, listLimit: number, options: DecpImportOptions): Promise<void> {
+    summary.formats[contract.source] = (summary.formats[contract.source] ?? 0) + 1;
+    for (const flag of contract.flags) summary.flagCounts[flag] = (summary.flagCounts[flag] ?? 0) + 1;
+    summary.holders.total += contract.holders.length;
+    summary.holders.withSiret += contract.holders.filter((h) => h.siret).length;
+    if (!contract.flags.length) return;
+    const flagged = { line, externalId: contract.externalId, flags: contract.flags, reasons: contract.reasons };
+    if (summary.flaggedCount++ < listLimit) summary.flagged.push(flagged);
+    await options.onFlagged?.(flagged);
   }
 
-  private async writeBatch(manager: EntityManager, batch: ImportedContract[]): Promise<{ inserted: number; updated: number }> {
+  /** Links holders to catalogue structures by SIRET (structures imported after the contracts included). */
+  async relinkHolders(): Promise<number> {
+    return linkHolders(this.dataSource.manager);
+  }
+
+  private async writeBatch(manager: EntityManager, batch: ImportedContract[]): Promise<{ inserted: number; updated: number; linked: number }> {
     const tenderRows = batch.map((c) => ({
       source: c.source,
       external_id: c.externalId,
@@ -267,6 +335,25 @@ export class DecpImporter {
       ...(Array.isArray(removed[0]) ? (removed[0] as { tender_id: string }[]) : (removed as { tender_id: string }[])).map((r) => r.tender_id),
     ]);
     for (const w of written) if (w.inserted) touched.delete(w.id);
-    return { inserted, updated: touched.size };
+    const tenderIds = ids.map((r) => r.id);
+    await linkHolders(manager, tenderIds);
+    const [{ linked }] = await manager.query(
+      `SELECT count(*)::int AS linked FROM contract_holders WHERE tender_id = ANY($1::uuid[]) AND structure_id IS NOT NULL`,
+      [tenderIds],
+    );
+    return { inserted, updated: touched.size, linked };
   }
+}
+
+/** Links holders (all, or those of some tenders) to catalogue structures by SIRET; returns how many changed. */
+async function linkHolders(manager: EntityManager, tenderIds?: string[]): Promise<number> {
+  const only = tenderIds ? `AND h.tender_id = ANY($1::uuid[])` : '';
+  const sirets = tenderIds ? `WHERE siret IN (SELECT siret FROM contract_holders WHERE tender_id = ANY($1::uuid[]))` : '';
+  const result = await manager.query(
+    `UPDATE contract_holders h SET structure_id = m.id
+     FROM (SELECT DISTINCT ON (siret) siret, id FROM structures ${sirets} ORDER BY siret, delisted_at NULLS FIRST, kind, id) m
+     WHERE h.siret = m.siret AND h.structure_id IS DISTINCT FROM m.id ${only}`,
+    tenderIds ? [tenderIds] : [],
+  );
+  return Array.isArray(result) ? (result[1] as number) ?? 0 : 0;
 }
