@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { RegisterImporter, upsertImportedStructures } from '@app/catalogue';
 import { QUEUES, loadConfig } from '@app/config';
 import { enqueueStructureIndexing, openDatabase } from '@app/persistence';
 import { ReferenceIndex, seedCommunes } from '@app/reference';
+import { API_MALLOC_ARENA_MAX, API_NODE_FLAGS } from '../../apps/api/src/node-flags';
 import { reindex } from '../../apps/cli/reindex';
 import { BENCH_COLUMNS, generateBenchStructures } from './generator';
 import { WORKLOAD, WorkloadQuery } from './workload';
@@ -76,8 +77,8 @@ interface Child {
   output: string[];
 }
 
-function start(script: string, env: NodeJS.ProcessEnv, readyLine: RegExp): Promise<Child> {
-  const child = spawn(process.execPath, [join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(script: string, env: NodeJS.ProcessEnv, readyLine: RegExp, nodeFlags: readonly string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, [...nodeFlags, join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} not ready:\n${output.join('')}`)), 120_000);
@@ -114,6 +115,27 @@ function peakRssMb(pid: number): number {
   return round(kb / 1024);
 }
 
+/** CPU time (user + system) a process has used, in ms (clock ticks of 10 ms, the Linux default). */
+function cpuMs(pid: number | string): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time of the PostgreSQL backends serving `database` (the API's pool), in ms. */
+function postgresCpuMs(database: string): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (command.startsWith('postgres: ') && command.split(' ').includes(database)) total += cpuMs(pid);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 function get(path: string): Promise<{ status: number; body: Buffer }> {
@@ -148,10 +170,18 @@ function download(path: string): Promise<{ status: number; bytes: number; lines:
 const searchPath = (query: WorkloadQuery) =>
   `/api/v1/search/structures?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 
-async function load(requests: number) {
+/**
+ * The measured requests. The machine may be shared: CPU per request (API process, PostgreSQL backends of the bench
+ * database) is measured alongside latency, and the 1-minute load average is sampled each second.
+ */
+async function load(requests: number, apiPid: number) {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
+  const loadAverages = [os.loadavg()[0]];
+  const sampler = setInterval(() => loadAverages.push(os.loadavg()[0]), 1000);
+  const database = decodeURIComponent(new URL(DATABASE_URL).pathname.slice(1));
+  const [apiCpuBefore, postgresCpuBefore] = [cpuMs(apiPid), postgresCpuMs(database)];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -166,6 +196,8 @@ async function load(requests: number) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  loadAverages.push(os.loadavg()[0]);
   latencies.sort((a, b) => a - b);
   return {
     requests,
@@ -174,6 +206,9 @@ async function load(requests: number) {
     p95Ms: round(percentile(latencies, 95)),
     p99Ms: round(percentile(latencies, 99)),
     throughputRps: round(requests / seconds, 0),
+    apiCpuMsPerRequest: round((cpuMs(apiPid) - apiCpuBefore) / requests, 2),
+    postgresCpuMsPerRequest: round((postgresCpuMs(database) - postgresCpuBefore) / requests, 2),
+    loadAverage: { min: round(Math.min(...loadAverages)), max: round(Math.max(...loadAverages)) },
   };
 }
 
@@ -215,11 +250,11 @@ async function machine(dataSource: DataSource) {
 
 function table(results: StageResult[]): string {
   const rows = [
-    '| structures | reindex | requests (errors) | median | p95 | p99 | throughput | CSV export (every row) | XLSX export (same rows) | index lag median / max | API peak RSS |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| structures | reindex | requests (errors) | median | p95 | p99 | throughput | CPU per request: API / PostgreSQL | load average during the load | CSV export (every row) | XLSX export (same rows) | index lag median / max | API peak RSS |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.structures.toLocaleString('en')} | ${round(r.reindexMs / 1000)} s | ${r.load.requests} (${r.load.errors}) | ${r.load.medianMs} ms | ${r.load.p95Ms} ms | ${r.load.p99Ms} ms | ${r.load.throughputRps} req/s | ${r.exportCsv.rows.toLocaleString('en')} rows, ${r.exportCsv.mb} MB in ${round(r.exportCsv.ms / 1000)} s | ${r.exportXlsx.mb} MB in ${round(r.exportXlsx.ms / 1000)} s | ${r.lag.medianMs} / ${r.lag.maxMs} ms | ${r.apiPeakRssMb} MB |`,
+        `| ${r.structures.toLocaleString('en')} | ${round(r.reindexMs / 1000)} s | ${r.load.requests} (${r.load.errors}) | ${r.load.medianMs} ms | ${r.load.p95Ms} ms | ${r.load.p99Ms} ms | ${r.load.throughputRps} req/s | ${r.load.apiCpuMsPerRequest} / ${r.load.postgresCpuMsPerRequest} ms | ${r.load.loadAverage.min}–${r.load.loadAverage.max} | ${r.exportCsv.rows.toLocaleString('en')} rows, ${r.exportCsv.mb} MB in ${round(r.exportCsv.ms / 1000)} s | ${r.exportXlsx.mb} MB in ${round(r.exportXlsx.ms / 1000)} s | ${r.lag.medianMs} / ${r.lag.maxMs} ms | ${r.apiPeakRssMb} MB |`,
     ),
   ];
   return rows.join('\n');
@@ -249,10 +284,8 @@ async function main(): Promise<void> {
     QUEUE_PREFIX: prefix,
     SEARCH_ENGINE: 'postgres',
     SEED_ON_START: 'false',
-    // glibc gives each thread its own malloc arena; Node's libuv threads (zlib for XLSX, DNS…) then keep
-    // freed native memory: measured here, a 100k-row export took the API from ~270 MB to ~400 MB peak RSS
-    // without this, ~270 MB with it. Recommended for production (Dockerfile / launcher) as well.
-    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    // As in production (launcher, Dockerfile): see apps/api/src/node-flags.ts.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? API_MALLOC_ARENA_MAX,
   };
   const config = loadConfig(env);
   log(`database ${DATABASE_URL} (recreated)`);
@@ -278,12 +311,12 @@ async function main(): Promise<void> {
       const reindexMs = Date.now() - reindexStarted;
       log(`${structures} structures indexed in ${reindexMs} ms`);
 
-      api = await start('dist/apps/api/src/main.js', env, /API listening/);
+      api = await start('dist/apps/api/src/main.js', env, /API listening/, API_NODE_FLAGS);
       for (const query of WORKLOAD) {
         const warm = await get(searchPath(query));
         if (warm.status !== 200) throw new Error(`${searchPath(query)} → ${warm.status} ${warm.body}`);
       }
-      const loaded = await load(REQUESTS);
+      const loaded = await load(REQUESTS, api.process.pid!);
       log(`load: ${JSON.stringify(loaded)}`);
       const csvStarted = performance.now();
       const csv = await download('/api/v1/search/structures/export?format=csv');

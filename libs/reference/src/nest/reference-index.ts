@@ -50,13 +50,6 @@ export interface CpvView {
   sectors: string[];
 }
 
-interface SearchEntry {
-  commune: CommuneView;
-  folded: string;
-  /** Offsets where the second, third… word of the folded name starts. */
-  wordStarts: number[];
-}
-
 export const COMMUNE_SEARCH_MAX = 100;
 
 export class ReferenceIndex {
@@ -65,7 +58,9 @@ export class ReferenceIndex {
 
   private readonly communesByCode = new Map<string, CommuneView>();
   private readonly communesByPlace = new Map<string, CommuneView[]>();
-  private readonly searchEntries: SearchEntry[] = [];
+  /** What name and postcode searches scan: the communes in file order and their folded names, index for index. */
+  private readonly searchViews: CommuneView[] = [];
+  private readonly foldedNames: string[] = [];
   private readonly departmentsByCode = new Map<string, DepartmentView>();
   private readonly regionsByCode = new Map<string, RegionView>();
   private readonly cpvByCode8 = new Map<string, CpvView>();
@@ -95,6 +90,16 @@ export class ReferenceIndex {
   }
 
   constructor(sources: ReferenceSources) {
+    // 35,000 communes are held for the life of the process (~40 MB of heap before this was compacted): each
+    // repeated value (type, department, region, postcode) is stored once, arrays are exact-sized, and the word
+    // offsets of a name are computed when a search needs them rather than kept.
+    const shared = new Map<string, string>();
+    const once = (value: string) => {
+      const found = shared.get(value);
+      if (found !== undefined) return found;
+      shared.set(value, value);
+      return value;
+    };
     for (const region of sources.regions) this.regionsByCode.set(region.code, { code: region.code, name: region.name });
     for (const department of sources.departments) {
       this.departmentsByCode.set(department.code, { code: department.code, name: department.name, region: department.region });
@@ -103,18 +108,16 @@ export class ReferenceIndex {
       const view: CommuneView = {
         code: commune.code,
         name: commune.name,
-        type: commune.type,
-        department: commune.department,
-        region: commune.region,
-        postCodes: commune.postCodes,
+        type: once(commune.type),
+        department: once(commune.department),
+        region: once(commune.region),
+        postCodes: commune.postCodes.map(once),
         population: commune.population,
         location: commune.location,
       };
       this.communesByCode.set(view.code, view);
-      const folded = foldText(view.name);
-      const wordStarts: number[] = [];
-      for (let i = 1; i < folded.length; i++) if (folded[i - 1] === ' ') wordStarts.push(i);
-      this.searchEntries.push({ commune: view, folded, wordStarts });
+      this.searchViews.push(view);
+      this.foldedNames.push(foldText(view.name));
       const placeKey = `${view.department}|${foldPlaceName(view.name)}`;
       const same = this.communesByPlace.get(placeKey);
       if (same) same.push(view);
@@ -158,7 +161,7 @@ export class ReferenceIndex {
     const scored: { commune: CommuneView; tier: number }[] = [];
     if (/^\d[\dAB]{0,4}$/i.test(trimmed)) {
       const code = trimmed.toUpperCase();
-      for (const { commune } of this.searchEntries) {
+      for (const commune of this.searchViews) {
         if (commune.code === code) scored.push({ commune, tier: 0 });
         else if (/^\d+$/.test(trimmed) && commune.postCodes.some((postCode) => postCode.startsWith(trimmed))) {
           scored.push({ commune, tier: commune.postCodes.includes(trimmed) ? 1 : 2 });
@@ -168,14 +171,14 @@ export class ReferenceIndex {
       // "st etienne" must find "Saint-Étienne": try the query as typed and with abbreviations expanded.
       const variants = [...new Set([foldText(trimmed), foldPlaceName(trimmed)])].filter(Boolean);
       if (!variants.length) return [];
-      for (const entry of this.searchEntries) {
+      this.foldedNames.forEach((folded, i) => {
         let best: number | undefined;
         for (const variant of variants) {
-          const tier = matchTier(entry, variant);
+          const tier = matchTier(folded, variant);
           if (tier !== undefined && (best === undefined || tier < best)) best = tier;
         }
-        if (best !== undefined) scored.push({ commune: entry.commune, tier: best });
-      }
+        if (best !== undefined) scored.push({ commune: this.searchViews[i], tier: best });
+      });
     }
     scored.sort(
       (a, b) =>
@@ -238,9 +241,11 @@ export class ReferenceIndex {
   }
 }
 
-function matchTier(entry: SearchEntry, query: string): number | undefined {
-  if (entry.folded === query) return 0;
-  if (entry.folded.startsWith(query)) return 1;
-  if (!entry.folded.includes(query)) return undefined;
-  return entry.wordStarts.some((offset) => entry.folded.startsWith(query, offset)) ? 2 : 3;
+/** 0: the name, 1: its start, 2: the start of one of its later words, 3: anywhere in it. */
+function matchTier(folded: string, query: string): number | undefined {
+  if (folded === query) return 0;
+  if (folded.startsWith(query)) return 1;
+  if (!folded.includes(query)) return undefined;
+  for (let i = folded.indexOf(' '); i !== -1; i = folded.indexOf(' ', i + 1)) if (folded.startsWith(query, i + 1)) return 2;
+  return 3;
 }

@@ -163,7 +163,11 @@ export class PostgresSearchIndex implements SearchIndex {
     return planTextQuery(infos, Number(rows[0]?.documents ?? 0));
   }
 
-  /** `ordered`: the statement orders and scores rows (only then are ranking and distance parameters bound). */
+  /**
+   * `ordered`: the statement orders and scores rows (only then are ranking and distance parameters bound).
+   * `facetFiltersInWhere: false` (facet counts) keeps apart only the filters of the facets asked for: a filter
+   * whose facet is not counted narrows every count alike, so it belongs in the WHERE (fewer rows to count).
+   */
   private compile(query: SearchQuery, text: TextMatch | null, options: { facetFiltersInWhere: boolean; ordered: boolean }): Compiled {
     const p = new Params();
     const common: string[] = [];
@@ -210,7 +214,13 @@ export class PostgresSearchIndex implements SearchIndex {
         OR d.area_regions @> ARRAY[${p.add(place.region, '::text')}]
         OR (d.area_bbox @> ${lonLat} AND earth_distance(d.geo, ${point}) <= d.area_reach))`);
     }
-    if (options.facetFiltersInWhere) common.push(...Object.values(facetFilters));
+    for (const facet of SEARCH_FACETS) {
+      const filter = facetFilters[facet];
+      if (filter && (options.facetFiltersInWhere || !query.facets.includes(facet))) {
+        common.push(filter);
+        delete facetFilters[facet];
+      }
+    }
 
     const select: string[] = [];
     if (text && options.ordered) select.push(`${coverage} AS o_cov`, `${rank} AS o_rank`);
@@ -244,19 +254,20 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /**
-   * The page with its total (a window count over the fenced matches), and the facets when asked, as two
-   * statements on two connections at once.
+   * The page with its total (a window count over the fenced matches), or the page and the facets with their
+   * total when facets are asked, as two statements on two connections at once.
    */
   private async answer(query: SearchQuery, text: TextMatch | null): Promise<{ hitRows: Row[]; facetAnswer: { total: number; facets: FacetCounts } | null; total: number }> {
     const wantFacets = query.facets.length > 0;
-    const [page, facetAnswer] = await Promise.all([this.page(query, text), wantFacets ? this.facetCounts(query, text) : Promise.resolve(null)]);
+    // With facets, the total comes with the counts: the page then needs no window count over every match.
+    const [page, facetAnswer] = await Promise.all([this.page(query, text, !wantFacets), wantFacets ? this.facetCounts(query, text) : Promise.resolve(null)]);
     let total = facetAnswer?.total ?? page.total;
     if (total === null) total = await this.countOnly(query, text);
     return { hitRows: page.rows, facetAnswer, total };
   }
 
-  /** total is null when it could not come with the page (a page past the end). */
-  private async page(query: SearchQuery, text: TextMatch | null): Promise<{ rows: Row[]; total: number | null }> {
+  /** total is null when not asked for (`withTotal` false) or when it could not come with the page (a page past the end). */
+  private async page(query: SearchQuery, text: TextMatch | null, withTotal: boolean): Promise<{ rows: Row[]; total: number | null }> {
     const c = this.compile(query, text, { facetFiltersInWhere: true, ordered: true });
     const limit = c.params.add(query.perPage, '::int');
     const offset = c.params.add((query.page - 1) * query.perPage, '::bigint');
@@ -275,15 +286,21 @@ export class PostgresSearchIndex implements SearchIndex {
       return { rows, total };
     }
     // With filters the matches are computed first (OFFSET 0 fences the subquery): otherwise the planner may walk
-    // the name index hoping to meet 20 matches early ("EA/ESAT in Île-de-France" sort late by name).
-    const rows: (Row & { total: string })[] = await this.dataSource.query(
-      `SELECT m.*, ${c.keys.score} AS score, count(*) OVER () AS total
-         FROM (SELECT ${DISPLAY_COLUMNS}, d.name_sort${c.keys.select.map((k) => `, ${k}`).join('')}
-                 FROM ${TABLE} d ${where} OFFSET 0) m
-        ORDER BY ${c.keys.order}
-        LIMIT ${limit} OFFSET ${offset}`,
+    // the name index hoping to meet 20 matches early ("EA/ESAT in Île-de-France" sort late by name). Only the
+    // ordering keys of every match are carried through the count and the sort; the displayed columns are read
+    // for the page's rows alone (a one-word query matches thousands: ~25% less PostgreSQL time).
+    const rows: (Row & { total?: string })[] = await this.dataSource.query(
+      `SELECT ${DISPLAY_COLUMNS}, ${c.keys.score} AS score${withTotal ? ', p.total' : ''}
+         FROM (SELECT m.*${withTotal ? ', count(*) OVER () AS total' : ''}
+                 FROM (SELECT d.id, d.name_sort${c.keys.select.map((k) => `, ${k}`).join('')}
+                         FROM ${TABLE} d ${where} OFFSET 0) m
+                ORDER BY ${c.keys.order}
+                LIMIT ${limit} OFFSET ${offset}) p
+         JOIN ${TABLE} d USING (id, name_sort)
+        ORDER BY ${c.keys.order}`,
       c.params.values,
     );
+    if (!withTotal) return { rows, total: null };
     return { rows, total: rows.length ? Number(rows[0].total) : query.page === 1 ? 0 : null };
   }
 
