@@ -12,6 +12,7 @@ import { SearchHttpModule } from './search/search-http.module';
 import { ReferenceHttpModule } from './reference/reference-http.module';
 import { CatalogueHttpModule } from './catalogue/catalogue-http.module';
 import { TendersHttpModule } from './tenders/tenders-http.module';
+import { BidsHttpModule } from './bids/bids-http.module';
 
 /** The HTTP application: JSON API under /api/v1, web pages, health. Features register their modules here. */
 @Module({})
@@ -19,7 +20,7 @@ export class ApiModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, AuthModule, WebModule, MatchingHttpModule, SearchHttpModule, ReferenceHttpModule, CatalogueHttpModule, TendersHttpModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, AuthModule, WebModule, MatchingHttpModule, SearchHttpModule, ReferenceHttpModule, CatalogueHttpModule, TendersHttpModule, BidsHttpModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { PersistenceModule, RedisModule } from '@app/persistence';
 import { SearchIndexingModule } from '@app/search';
 import { MatchingWorkerModule } from '@app/matching';
+import { MailWorkerModule } from '@app/bids';
 
 /** Connection settings every BullMQ queue and worker of the product shares. */
 export function bullRootModule(): DynamicModule {
@@ -23,7 +24,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, bullRootModule(), SearchIndexingModule, MatchingWorkerModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, bullRootModule(), SearchIndexingModule, MatchingWorkerModule, MailWorkerModule],
     };
   }
 }

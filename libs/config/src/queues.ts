@@ -2,6 +2,7 @@
 export const QUEUES = {
   matching: 'matching',
   searchIndex: 'search-index',
+  mail: 'mail',
 } as const;
 
 /** Jobs carry ids only: the worker rereads current state from PostgreSQL. */
@@ -13,3 +14,6 @@ export interface SearchIndexJob {
   /** Outbox rows to process; empty = claim whatever is pending. */
   outboxIds?: string[];
 }
+
+/** Mail jobs only nudge the worker: it drains the notifications e-mail outbox in PostgreSQL. */
+export type MailJob = Record<string, never>;

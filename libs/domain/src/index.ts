@@ -12,4 +12,5 @@ export * from './cpv';
 export * from './scoring';
 export * from './rules/grouping-amounts';
 export * from './rules/grouping-rules';
+export * from './rules/bid-rules';
 export * from './optimiser';

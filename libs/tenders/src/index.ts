@@ -2,6 +2,7 @@ export * from './tender.types';
 export * from './reference-lookup';
 export * from './tender-rules';
 export * from './tender-view';
+export * from './tender-spec';
 export * from './tenders.service';
 export * from './candidates.service';
 export * from './contract-evidence.service';

@@ -4,10 +4,10 @@
 // domain (V13). This file only assembles their inputs and outputs.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { LotSpec, TenderSpec } from '@app/domain';
+import type { TenderSpec } from '@app/domain';
 import { defaultLots, optimiseGroupings, type OptimiserCandidate, type OptimiserResult } from '@app/domain/optimiser';
 import { MatchingRunEntity, StructureEntity, TenderEntity, TenderLotEntity } from '@app/persistence';
-import { CandidatesService, TendersService, type RankedCandidate } from '@app/tenders';
+import { CandidatesService, TendersService, tenderSpecOf, type RankedCandidate } from '@app/tenders';
 import { MatchingRunRejected } from '../matching-errors';
 import type { ProposalToStore, RunOutcome } from '../matching-run.store';
 
@@ -89,35 +89,8 @@ export class MatchingPipeline {
     }
     const view = await this.tenders.get(tender.id, WORKER_ACTOR);
     const byNumber = new Map(lots.map((l) => [l.number, l]));
-    return {
-      id: tender.id,
-      executionCommune: {
-        code: tender.executionCommuneCode ?? '',
-        department: tender.executionDepartment,
-        region: tender.executionRegion,
-        location: { lat: tender.executionLat, lon: tender.executionLon },
-      },
-      mandataireSolidaireRequired: tender.mandataireSolidaireRequired,
-      multipleBidsForbidden: tender.multipleBidsForbidden,
-      lots: view.lots.map(
-        (lot): LotSpec => ({
-          number: lot.number,
-          title: lot.title,
-          estimatedAmountEur: lot.estimatedAmountEur ?? 0,
-          prestationType: lot.prestationType,
-          reservation: lot.reservation,
-          sectors: lot.effectiveSectors,
-          workPackages: lot.workPackages.map((wp) => ({
-            code: wp.code,
-            title: wp.title,
-            share: wp.share,
-            // Same derivation as the package's candidates: given sectors, else its CPV codes', else the lot's.
-            sectors: this.candidates.workPackageTarget(tender, byNumber.get(lot.number)!, wp.code).sectors,
-          })),
-          insertionHoursRequired: lot.insertionHoursRequired,
-        }),
-      ),
-    };
+    // Same derivation as a package's candidates: given sectors, else its CPV codes', else the lot's.
+    return tenderSpecOf(view, (lot, code) => this.candidates.workPackageTarget(tender, byNumber.get(lot.number)!, code).sectors);
   }
 
   private async loadAnchor(structureId: string): Promise<StructureEntity> {

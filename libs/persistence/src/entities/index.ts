@@ -9,6 +9,10 @@ import { TenderLotEntity } from './tender-lot.entity';
 import { ContractHolderEntity } from './contract-holder.entity';
 import { MatchingRunEntity } from './matching-run.entity';
 import { ProposalEntity } from './proposal.entity';
+import { BidEntity } from './bid.entity';
+import { BidMemberEntity } from './bid-member.entity';
+import { BidEventEntity } from './bid-event.entity';
+import { NotificationEntity } from './notification.entity';
 
 export * from './account.entity';
 export * from './commune.entity';
@@ -20,5 +24,9 @@ export * from './tender-lot.entity';
 export * from './contract-holder.entity';
 export * from './matching-run.entity';
 export * from './proposal.entity';
+export * from './bid.entity';
+export * from './bid-member.entity';
+export * from './bid-event.entity';
+export * from './notification.entity';
 
-export const ENTITIES = [AccountEntity, CommuneEntity, StructureEntity, SearchOutboxEntity, StructureClaimEntity, TenderEntity, TenderLotEntity, ContractHolderEntity, MatchingRunEntity, ProposalEntity];
+export const ENTITIES = [AccountEntity, CommuneEntity, StructureEntity, SearchOutboxEntity, StructureClaimEntity, TenderEntity, TenderLotEntity, ContractHolderEntity, MatchingRunEntity, ProposalEntity, BidEntity, BidMemberEntity, BidEventEntity, NotificationEntity];

@@ -1,0 +1,118 @@
+// Shapes of the bid and notification endpoints (contract "Bids"). Rules that need stored data (lots of the
+// tender, members of the bid, share sums) are checked by the bids service, with the same field paths.
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  Equals,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { GROUP_FORMS, type GroupForm } from '@app/domain';
+import { SUBSTITUTION_REASONS, type SubstitutionReason } from '@app/bids';
+
+const uuid = (field: string) => ({ message: `${field} doit être un identifiant (UUID)` });
+const bool = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
+
+export class CreateBidDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all', uuid('tenderId')) tenderId: string;
+
+  @ApiProperty({ type: [Number], description: 'Lots visés par le groupement' })
+  @IsArray({ message: 'lots doit être une liste de numéros de lot' })
+  @ArrayMinSize(1, { message: 'au moins un lot' })
+  @ArrayMaxSize(100, { message: 'au plus 100 lots' })
+  @ArrayUnique({ message: 'un lot ne peut pas être cité deux fois' })
+  @IsInt({ each: true, message: 'chaque lot est un numéro entier' })
+  @Min(1, { each: true, message: 'chaque numéro de lot est au moins 1' })
+  lots: number[];
+
+  @ApiProperty({ format: 'uuid', description: 'Structure chef de file, dont l’appelant est propriétaire' })
+  @IsUUID('all', uuid('leadStructureId'))
+  leadStructureId: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Proposition d’un calcul de ce marché : membres (invités), forme, mandataire et répartition repris' })
+  @IsOptional()
+  @IsUUID('all', uuid('fromProposalId'))
+  fromProposalId?: string;
+}
+
+export class InvitationDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all', uuid('structureId')) structureId: string;
+}
+
+export class BidAssignmentDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all', uuid('structureId')) structureId: string;
+  @ApiProperty() @IsInt({ message: 'doit être un numéro de lot entier' }) @Min(1, { message: 'les lots sont numérotés à partir de 1' }) lot: number;
+  @ApiPropertyOptional({ description: 'code de la prestation, pour un lot découpé en prestations' }) @IsOptional() @IsString({ message: 'doit être un texte' }) workPackage?: string;
+  @ApiProperty({ description: 'part du lot (ou de la prestation) : entre 0 exclu et 1' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'doit être un nombre' })
+  @Min(0.0001, { message: 'une part est comprise entre 0 exclu et 1' })
+  @Max(1, { message: 'une part est comprise entre 0 exclu et 1' })
+  share: number;
+}
+
+export class UpdateBidDto {
+  @ApiPropertyOptional({ enum: GROUP_FORMS }) @IsOptional() @IsIn(GROUP_FORMS, { message: 'form vaut CONJOINT ou SOLIDAIRE' }) form?: GroupForm;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean({ message: 'doit valoir true ou false' }) mandataireSolidaire?: boolean;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', uuid('mandataireStructureId')) mandataireStructureId?: string;
+
+  @ApiPropertyOptional({ type: [BidAssignmentDto], description: 'Remplace toute la répartition du groupement' })
+  @IsOptional()
+  @IsArray({ message: 'assignments doit être une liste' })
+  @ArrayMaxSize(500, { message: 'au plus 500 éléments' })
+  @ValidateNested({ each: true })
+  @Type(() => BidAssignmentDto)
+  assignments?: BidAssignmentDto[];
+}
+
+export class SubstitutionDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all', uuid('outgoingStructureId')) outgoingStructureId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all', uuid('incomingStructureId')) incomingStructureId: string;
+  @ApiProperty({ enum: SUBSTITUTION_REASONS }) @IsIn(SUBSTITUTION_REASONS, { message: `reason vaut ${SUBSTITUTION_REASONS.join(', ')}` }) reason: SubstitutionReason;
+  @ApiProperty({ description: 'La substitution a été autorisée par l’acheteur (V9, R2142-26)' })
+  @Equals(true, { message: 'une substitution après dépôt doit être autorisée par l’acheteur (authorisedByBuyer: true)' })
+  authorisedByBuyer: boolean;
+}
+
+class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'page doit être un entier' })
+  @Min(1, { message: 'page commence à 1' })
+  page?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'perPage doit être un entier' })
+  @Min(1, { message: 'perPage est compris entre 1 et 100' })
+  @Max(100, { message: 'perPage est compris entre 1 et 100' })
+  perPage?: number;
+}
+
+export class ListBidsQueryDto extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Seulement les groupements de ce marché' })
+  @IsOptional()
+  @IsUUID('all', uuid('tenderId'))
+  tenderId?: string;
+}
+
+export class ListNotificationsQueryDto extends PageQuery {
+  @ApiPropertyOptional({ description: 'Seulement les notifications non lues' })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean({ message: 'unread vaut true ou false' })
+  unread?: boolean;
+}

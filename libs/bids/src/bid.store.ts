@@ -1,0 +1,155 @@
+// Reads and writes of bid rows that every operation shares. Each takes the transaction's manager so that
+// locks (FOR UPDATE) and writes belong to the caller's transaction.
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Assignment, BidMemberStatus, BidParticipation, StructureKind } from '@app/domain';
+import { BidEntity, type BidEventType } from '@app/persistence';
+
+/** A member with the structure facts views and rules need. */
+export interface MemberRow {
+  structureId: string;
+  position: number;
+  status: BidMemberStatus;
+  assignments: Assignment[];
+  invitedAt: Date;
+  answeredAt: Date | null;
+  siret: string;
+  name: string;
+  kind: StructureKind;
+  ownerId: string | null;
+  annualRevenueEur: number | null;
+}
+
+export interface StructureFacts {
+  id: string;
+  siret: string;
+  name: string;
+  kind: StructureKind;
+  ownerId: string | null;
+  delisted: boolean;
+}
+
+export interface NewMember {
+  structureId: string;
+  position: number;
+  status: BidMemberStatus;
+  assignments: Assignment[];
+  invitedBy: string;
+}
+
+export interface NewEvent {
+  bidId: string;
+  type: BidEventType;
+  actorId: string;
+  structureId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
+@Injectable()
+export class BidStore {
+  /** The bid row; with `lock`, held FOR UPDATE until the transaction ends (every write takes it first). */
+  bid(manager: EntityManager, id: string, lock = false): Promise<BidEntity | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return manager.findOne(BidEntity, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  }
+
+  async members(manager: EntityManager, bidId: string, lock = false): Promise<MemberRow[]> {
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT m.structure_id, m.position, m.status, m.assignments, m.invited_at, m.answered_at,
+              s.siret, s.name, s.kind, s.owner_id, (s.capacity->>'annualRevenueEur')::float8 AS annual_revenue_eur
+         FROM bid_members m JOIN structures s ON s.id = m.structure_id
+        WHERE m.bid_id = $1
+        ORDER BY m.position${lock ? ' FOR UPDATE OF m' : ''}`,
+      [bidId],
+    );
+    return rows.map((r) => ({
+      structureId: r.structure_id as string,
+      position: r.position as number,
+      status: r.status as BidMemberStatus,
+      assignments: r.assignments as Assignment[],
+      invitedAt: r.invited_at as Date,
+      answeredAt: (r.answered_at as Date | null) ?? null,
+      siret: r.siret as string,
+      name: r.name as string,
+      kind: r.kind as StructureKind,
+      ownerId: (r.owner_id as string | null) ?? null,
+      annualRevenueEur: (r.annual_revenue_eur as number | null) ?? null,
+    }));
+  }
+
+  async structures(manager: EntityManager, ids: readonly string[]): Promise<Map<string, StructureFacts>> {
+    const valid = [...new Set(ids.filter(isUuid))];
+    if (!valid.length) return new Map();
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT id, siret, name, kind, owner_id, delisted_at IS NOT NULL AS delisted FROM structures WHERE id = ANY($1::uuid[])`,
+      [valid],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id as string,
+        { id: r.id as string, siret: r.siret as string, name: r.name as string, kind: r.kind as StructureKind, ownerId: (r.owner_id as string | null) ?? null, delisted: r.delisted as boolean },
+      ]),
+    );
+  }
+
+  async insertMembers(manager: EntityManager, bidId: string, members: readonly NewMember[]): Promise<void> {
+    if (!members.length) return;
+    await manager.query(
+      `INSERT INTO bid_members (bid_id, structure_id, position, status, assignments, invited_by, invited_at, answered_by, answered_at)
+       SELECT $1, m.structure_id, m.position, m.status, m.assignments, m.invited_by, now(),
+              CASE WHEN m.status = 'accepted' THEN m.invited_by END, CASE WHEN m.status = 'accepted' THEN now() END
+         FROM jsonb_to_recordset($2::jsonb) AS m(structure_id uuid, position int, status text, assignments jsonb, invited_by uuid)`,
+      [
+        bidId,
+        JSON.stringify(members.map((m) => ({ structure_id: m.structureId, position: m.position, status: m.status, assignments: m.assignments, invited_by: m.invitedBy }))),
+      ],
+    );
+  }
+
+  async setAssignments(manager: EntityManager, bidId: string, byStructure: ReadonlyMap<string, Assignment[]>): Promise<void> {
+    await manager.query(
+      `UPDATE bid_members m
+          SET assignments = COALESCE((SELECT a.assignments FROM jsonb_to_recordset($2::jsonb) AS a(structure_id uuid, assignments jsonb)
+                                       WHERE a.structure_id = m.structure_id), '[]'::jsonb)
+        WHERE m.bid_id = $1`,
+      [bidId, JSON.stringify([...byStructure].map(([structureId, assignments]) => ({ structure_id: structureId, assignments })))],
+    );
+  }
+
+  async record(manager: EntityManager, events: NewEvent | readonly NewEvent[]): Promise<void> {
+    const list = Array.isArray(events) ? events : [events as NewEvent];
+    for (const e of list) {
+      await manager.query(`INSERT INTO bid_events (bid_id, type, actor_id, structure_id, details) VALUES ($1, $2, $3, $4, $5)`, [
+        e.bidId,
+        e.type,
+        e.actorId,
+        e.structureId ?? null,
+        JSON.stringify(e.details ?? {}),
+      ]);
+    }
+  }
+
+  /** Bumps version and updated_at: every change of a bid goes through here (or sets them itself). */
+  async touch(manager: EntityManager, bidId: string, changes: Partial<Pick<BidEntity, 'form' | 'mandataireSolidaire' | 'mandataireStructureId' | 'status' | 'submittedAt'>> = {}): Promise<void> {
+    await manager.update(BidEntity, { id: bidId }, { ...changes, version: () => 'version + 1', updatedAt: () => 'now()' });
+  }
+
+  /**
+   * Submitted bids of the tender, other than `bidId`, in which any of `structureIds` takes part (V3, V4).
+   * Forming bids are drafts, not offers: they never count.
+   */
+  async otherSubmittedBids(manager: EntityManager, tenderId: string, bidId: string, structureIds: readonly string[]): Promise<BidParticipation[]> {
+    const rows: { lots: number[]; mandataire: string | null; members: string[] }[] = await manager.query(
+      `SELECT b.lots, b.mandataire_structure_id::text AS mandataire, array_agg(m.structure_id::text ORDER BY m.position) AS members
+         FROM bids b JOIN bid_members m ON m.bid_id = b.id AND m.status <> 'declined'
+        WHERE b.tender_id = $1 AND b.status = 'submitted' AND b.id <> $2
+        GROUP BY b.id
+       HAVING bool_or(m.structure_id = ANY($3::uuid[]))`,
+      [tenderId, bidId, [...structureIds]],
+    );
+    return rows.map((r) => ({ lots: r.lots, mandataireStructureId: r.mandataire ?? '', memberStructureIds: r.members }));
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TendersModule } from '@app/tenders';
+import { BidStore } from './bid.store';
+import { BidsService } from './bids.service';
+import { NotificationsService } from './notifications.service';
+
+/** API side of the bid workspace and of notifications. Needs PersistenceModule (global). */
+@Module({
+  imports: [TendersModule],
+  providers: [BidStore, BidsService, NotificationsService],
+  exports: [BidsService, NotificationsService],
+})
+export class BidsModule {}

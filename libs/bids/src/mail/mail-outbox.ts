@@ -1,0 +1,92 @@
+// The worker's side of notification e-mails: notifications rows with email_status 'pending' are an outbox.
+// A pass claims due rows with FOR UPDATE SKIP LOCKED (several workers never send one twice), leases them
+// for a minute (a crashed pass is retried after that), sends each one and records the outcome; failures are
+// retried with a growing delay, then given up ('failed') after MAX_EMAIL_ATTEMPTS.
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { createTransport, type Transporter } from 'nodemailer';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+
+export const MAX_EMAIL_ATTEMPTS = 5;
+export const EMAIL_BATCH = 50;
+/** A claimed row not settled within this lease is taken again by a later pass. */
+export const EMAIL_LEASE_SECONDS = 60;
+/** Socket timeouts: a slow or silent SMTP server fails the attempt instead of holding the worker. */
+const SMTP_TIMEOUT_MS = 15_000;
+
+interface ClaimedEmail {
+  id: string;
+  email: string;
+  title: string;
+  body: string;
+  attempts: number;
+}
+
+const FOOTER = '\n\n—\nMarché inclusif · retrouvez vos notifications et vos groupements sur la plateforme (« Mes groupements »).\nVous recevez ce message parce que vous êtes propriétaire d’une structure concernée.';
+
+@Injectable()
+export class MailOutbox implements OnApplicationShutdown {
+  private readonly logger = new Logger('MailOutbox');
+  private transporter?: Transporter;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Sends what is due until nothing is left (bounded); without SMTP_URL there is never anything to send. */
+  async drain(): Promise<{ sent: number; failed: number }> {
+    let sent = 0;
+    let failed = 0;
+    if (!this.config.smtpUrl) return { sent, failed };
+    for (let pass = 0; pass < 20; pass++) {
+      const claimed = await this.claim();
+      if (!claimed.length) break;
+      for (const email of claimed) {
+        if (await this.send(email)) sent += 1;
+        else failed += 1;
+      }
+    }
+    return { sent, failed };
+  }
+
+  onApplicationShutdown(): void {
+    this.transporter?.close();
+  }
+
+  private claim(): Promise<ClaimedEmail[]> {
+    return this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE notifications n SET email_attempts = n.email_attempts + 1, email_next_at = now() + make_interval(secs => $1)
+           FROM (SELECT id FROM notifications WHERE email_status = 'pending' AND email_next_at <= now()
+                  ORDER BY email_next_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
+          WHERE n.id = due.id
+          RETURNING n.id, n.account_id, n.title, n.body, n.email_attempts)
+       SELECT c.id, a.email, c.title, c.body, c.email_attempts AS attempts FROM claimed c JOIN accounts a ON a.id = c.account_id`,
+      [EMAIL_LEASE_SECONDS, EMAIL_BATCH],
+    );
+  }
+
+  private async send(email: ClaimedEmail): Promise<boolean> {
+    try {
+      this.transporter ??= createTransport(this.config.smtpUrl, {
+        connectionTimeout: SMTP_TIMEOUT_MS,
+        greetingTimeout: SMTP_TIMEOUT_MS,
+        socketTimeout: SMTP_TIMEOUT_MS,
+      } as object);
+      await this.transporter.sendMail({ from: this.config.mailFrom, to: email.email, subject: email.title, text: `${email.body}${FOOTER}` });
+      await this.dataSource.query(`UPDATE notifications SET email_status = 'sent', email_sent_at = now(), email_error = NULL WHERE id = $1`, [email.id]);
+      return true;
+    } catch (error) {
+      const message = (error as Error).message.slice(0, 500);
+      const givenUp = email.attempts >= MAX_EMAIL_ATTEMPTS;
+      // Retry after 5 s, 20 s, 45 s, 80 s…
+      await this.dataSource.query(
+        `UPDATE notifications SET email_status = $2, email_error = $3, email_next_at = now() + make_interval(secs => $4) WHERE id = $1`,
+        [email.id, givenUp ? 'failed' : 'pending', message, 5 * email.attempts * email.attempts],
+      );
+      if (givenUp) this.logger.warn(`E-mail ${email.id} given up after ${email.attempts} attempts: ${message}`);
+      return false;
+    }
+  }
+}

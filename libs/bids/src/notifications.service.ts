@@ -1,0 +1,102 @@
+// In-app notifications, one list per account. Written in the transaction of the change they tell about
+// (so a refused request notifies nobody); when SMTP is configured each row is also an e-mail outbox entry
+// that the worker delivers later (./mail), never during the request.
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { notFound } from '@app/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { NotificationEntity } from '@app/persistence';
+import { isUuid } from './bid.store';
+import type { BidCaller } from './bid.types';
+
+export const NOTIFICATION_TYPES = ['BID_INVITATION', 'BID_ANSWERED', 'BID_UPDATED', 'BID_MEMBER_REMOVED', 'BID_SUBMITTED', 'BID_SUBSTITUTION'] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export interface NewNotification {
+  type: NotificationType;
+  bidId: string | null;
+  title: string;
+  body: string;
+}
+
+export interface NotificationView {
+  id: string;
+  type: string;
+  bidId: string | null;
+  title: string;
+  body: string;
+  read: boolean;
+  readAt: string | null;
+  createdAt: string;
+}
+
+export interface NotificationPage {
+  total: number;
+  /** Unread notifications of the account, whatever the filter. */
+  unread: number;
+  page: number;
+  perPage: number;
+  items: NotificationView[];
+}
+
+export function toNotificationView(n: NotificationEntity): NotificationView {
+  return {
+    id: n.id,
+    type: n.type,
+    bidId: n.bidId,
+    title: n.title,
+    body: n.body,
+    read: n.readAt !== null,
+    readAt: n.readAt?.toISOString() ?? null,
+    createdAt: n.createdAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Notifies each account once (null ids, e.g. unclaimed structures, are skipped). */
+  async notify(manager: EntityManager, accountIds: readonly (string | null)[], notification: NewNotification): Promise<void> {
+    const recipients = [...new Set(accountIds.filter((id): id is string => !!id))];
+    if (!recipients.length) return;
+    await manager.query(
+      `INSERT INTO notifications (account_id, type, bid_id, title, body, email_status, email_next_at)
+       SELECT id, $2, $3, $4, $5, $6, now() FROM unnest($1::uuid[]) AS id`,
+      [recipients, notification.type, notification.bidId, notification.title, notification.body, this.config.smtpUrl ? 'pending' : 'none'],
+    );
+  }
+
+  async list(caller: BidCaller, query: { unread?: boolean; page?: number; perPage?: number }): Promise<NotificationPage> {
+    const page = query.page ?? 1;
+    const perPage = query.perPage ?? 20;
+    const repository = this.dataSource.getRepository(NotificationEntity);
+    const where = query.unread ? { accountId: caller.id, readAt: IsNull() } : { accountId: caller.id };
+    const [items, total] = await repository.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, skip: (page - 1) * perPage, take: perPage });
+    return { total, unread: await this.unreadCount(caller), page, perPage, items: items.map(toNotificationView) };
+  }
+
+  /** One indexed count: every page header shows it. */
+  unreadCount(caller: BidCaller): Promise<number> {
+    return this.dataSource.getRepository(NotificationEntity).count({ where: { accountId: caller.id, readAt: IsNull() } });
+  }
+
+  /** Only the account's own notifications: any other id is unknown (404). Reading twice keeps the first time. */
+  async markRead(caller: BidCaller, id: string): Promise<NotificationView> {
+    if (!isUuid(id)) throw notFound('Notification introuvable');
+    const [rows] = await this.dataSource.query(
+      `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND account_id = $2 RETURNING id`,
+      [id, caller.id],
+    );
+    if (!rows?.length) throw notFound('Notification introuvable');
+    return toNotificationView(await this.dataSource.getRepository(NotificationEntity).findOneByOrFail({ id }));
+  }
+
+  async markAllRead(caller: BidCaller): Promise<{ updated: number }> {
+    const [, updated] = await this.dataSource.query(`UPDATE notifications SET read_at = now() WHERE account_id = $1 AND read_at IS NULL`, [caller.id]);
+    return { updated: updated ?? 0 };
+  }
+}
