@@ -19,7 +19,8 @@ export interface Flash {
   message: string;
 }
 
-export type PageRequest = Request & { account?: CurrentAccount; csrfSecret?: string };
+/** `unreadNotifications`: set for GET pages of a logged-in account (UnreadNotificationsInterceptor), shown in the header. */
+export type PageRequest = Request & { account?: CurrentAccount; csrfSecret?: string; unreadNotifications?: number };
 
 /** Sections of the main navigation; the entry whose prefix matches the path is marked current. */
 const NAV_SECTIONS: { section: string; prefixes: string[] }[] = [
@@ -27,6 +28,7 @@ const NAV_SECTIONS: { section: string; prefixes: string[] }[] = [
   { section: 'tenders', prefixes: ['/appels-d-offres', '/rapprochements'] },
   { section: 'structures', prefixes: ['/mes-structures', '/structures/nouvelle', '/structures/revendiquer'] },
   { section: 'bids', prefixes: ['/mes-groupements', '/groupements'] },
+  { section: 'notifications', prefixes: ['/notifications'] },
 ];
 
 export function navSection(path: string): string | undefined {
@@ -95,6 +97,7 @@ export class PageRenderer {
       currentPath: req.originalUrl ?? req.url,
       nav: navSection(req.path ?? ''),
       flash: this.takeFlash(req, res),
+      unreadNotifications: req.unreadNotifications,
       ...data,
       errors: errors.byField,
       errorList: errors.list,

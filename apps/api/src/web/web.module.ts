@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { BidsModule } from '@app/bids';
 import { CatalogueModule } from '@app/catalogue';
 import { ReferenceModule } from '@app/reference';
 import { SearchModule } from '@app/search';
@@ -12,6 +14,7 @@ import { StructuresPages } from './structures.pages';
 import { TendersPages } from './tenders.pages';
 import { MatchingPages } from './matching.pages';
 import { BidsPages } from './bids.pages';
+import { NotificationsPages, UnreadNotificationsInterceptor } from './notifications.pages';
 
 /**
  * Server-rendered pages in French (DSFR), calling the same feature services as the JSON API (imported
@@ -19,10 +22,11 @@ import { BidsPages } from './bids.pages';
  * PageRenderer is exported so the global ProblemFilter can answer page routes in HTML.
  */
 @Module({
-  imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, MatchingModule],
+  imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, MatchingModule, BidsModule],
   // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id.
-  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, TendersPages, MatchingPages, BidsPages],
-  providers: [PageRenderer],
+  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, TendersPages, MatchingPages, BidsPages, NotificationsPages],
+  // The unread count in the header of every page (GET pages of a logged-in account only).
+  providers: [PageRenderer, { provide: APP_INTERCEPTOR, useClass: UnreadNotificationsInterceptor }],
   exports: [PageRenderer],
 })
 export class WebModule {}

@@ -6,6 +6,13 @@
   var summary = document.getElementById('resume-erreurs');
   if (summary) summary.focus();
 
+  // Print buttons (the printable summary): shown only when a script can print.
+  document.querySelectorAll('[data-print]').forEach(function (button) {
+    var wrapper = button.closest('.app-js-only');
+    if (wrapper) wrapper.classList.remove('app-hidden');
+    button.addEventListener('click', function () { window.print(); });
+  });
+
   function fold(text) {
     return (text || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   }
