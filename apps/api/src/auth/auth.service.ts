@@ -53,7 +53,8 @@ export class AuthService implements OnApplicationBootstrap {
 
   async login(dto: LoginDto, clientIp: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number; account: CurrentAccount }> {
     const email = dto.email.trim().toLowerCase();
-    const throttleKey = `login-failures:${email}:${clientIp}`;
+    // Under the queue prefix: deployments (and test runs) sharing one Redis keep their own counters.
+    const throttleKey = `${this.config.queuePrefix}:login-failures:${email}:${clientIp}`;
     await this.refuseWhenThrottled(throttleKey);
     const account = await this.accounts.findOneBy({ email });
     const valid = account ? await verify(account.passwordHash, dto.password) : await this.verifyDecoy(dto.password);
