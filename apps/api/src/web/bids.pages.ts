@@ -223,7 +223,8 @@ export class BidsPages {
       res,
       'bids/show.njk',
       {
-        pageTitle: `Groupement – ${tender.title}`,
+        // A refused submission lists the violated rules in an error summary: the title says so, as a form's does.
+        pageTitle: `${extras.violations?.length ? 'Erreur : ' : ''}Groupement – ${tender.title}`,
         bid,
         tender,
         statusLabel: BID_STATUS_LABELS[bid.status] ?? bid.status,

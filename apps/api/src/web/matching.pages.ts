@@ -1,4 +1,4 @@
-// Companies and structures ask for GME proposals on a tender, watch the run (meta refresh without
+// Companies and structures ask for GME proposals on a tender, watch the run ("Actualiser" link without
 // JavaScript, polling with it) and compare the proposals. MatchingRunsService queues the run; the worker
 // computes it.
 import { Body, Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';

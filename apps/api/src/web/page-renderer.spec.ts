@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { loadConfig } from '@app/config';
-import { PageRenderer, fieldLabel, formErrors, navSection, wantsHtmlPage } from './page-renderer';
+import { PageRenderer, errorPageHeading, fieldLabel, formErrors, navSection, wantsHtmlPage } from './page-renderer';
 
 function fakeRequest(path: string, accept?: string): Request {
   const headers: Record<string, string> = accept ? { accept } : {};
@@ -63,6 +63,15 @@ describe('error summary', () => {
     expect(byField['lots[0].estimatedAmountEur']).toBe('doit être positif');
     expect(list[0]).toMatchObject({ href: '#lots-0-estimatedAmountEur', label: 'Lot 1 – montant estimé' });
     expect(list[2].href).toBeUndefined();
+  });
+});
+
+describe('error page', () => {
+  it('names the page in French, the same in its title and its heading', () => {
+    expect(errorPageHeading({ type: 'about:blank', status: 404, title: 'Ressource introuvable' })).toBe('Page non trouvée');
+    expect(errorPageHeading({ type: 'about:blank', status: 403, title: 'Accès interdit' })).toBe('Accès refusé');
+    expect(errorPageHeading({ type: 'about:blank', status: 503, title: 'Service indisponible' })).toBe('Erreur inattendue');
+    expect(errorPageHeading({ type: 'about:blank', status: 409, title: 'Conflit' })).toBe('Conflit');
   });
 });
 

@@ -155,7 +155,7 @@ export class PageRenderer {
       }
       const token = req.cookies?.[SESSION_COOKIE] as string | undefined;
       if (!req.account && token && this.auth) req.account = (await this.auth.verifyToken(token).catch(() => null)) ?? undefined;
-      this.render(req, res, 'error.njk', { problem, pageTitle: problem.title }, problem.status);
+      this.render(req, res, 'error.njk', { problem, pageTitle: errorPageHeading(problem) }, problem.status);
     } catch (error) {
       this.logger.error(`error page failed: ${(error as Error)?.message}`);
       if (!res.headersSent) res.status(problem.status).type('text/plain; charset=utf-8').send(`${problem.title}\n${problem.detail ?? ''}`);
@@ -230,4 +230,12 @@ export function formProblem(error: unknown): { problem: ProblemDetails; errors: 
   if (!problem || (problem.status !== 400 && problem.status !== 409 && problem.status !== 422)) return undefined;
   const errors = problem.errors?.length ? problem.errors : [{ field: 'body', message: problem.detail ?? problem.title }];
   return { problem, errors };
+}
+
+/** The error page's heading, which is also its title (RGAA 8.6: the title names the page). */
+export function errorPageHeading(problem: ProblemDetails): string {
+  if (problem.status === 404) return 'Page non trouvée';
+  if (problem.status === 403) return 'Accès refusé';
+  if (problem.status >= 500) return 'Erreur inattendue';
+  return problem.title;
 }

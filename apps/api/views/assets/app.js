@@ -104,11 +104,10 @@
     });
   });
 
-  // Matching run progress: poll the run and reload the page when it is finished (no meta refresh needed).
+  // Matching run progress: poll the run and reload the page when it is finished. Without JavaScript the
+  // page offers an "Actualiser" link (no meta refresh: WCAG 2.2.1 forbids reloads the user did not ask for).
   var poll = document.querySelector('[data-poll-url]');
   if (poll) {
-    var meta = document.querySelector('meta[http-equiv="refresh"]');
-    if (meta) meta.parentNode.removeChild(meta);
     var bar = poll.querySelector('progress');
     var label = poll.querySelector('[data-poll-label]');
     var tick = function () {
