@@ -55,4 +55,34 @@ describe('search relevance on the 2020 SIAE register (PostgreSQL)', () => {
     expect(summary.ndcgAt10).toBeGreaterThanOrEqual(FLOORS.ndcg);
     expect(summary.recallAt10).toBeGreaterThanOrEqual(FLOORS.recall);
   });
+
+  describe('a town typed in the text', () => {
+    type Hit = { name: string; department: string | null; distanceKm?: number };
+    const search = (params: Record<string, string>) => t.http().get('/api/v1/search/structures').query({ perPage: 10, ...params }).expect(200);
+
+    it('is read as the place to serve: "netoyage locaux lyon" lists cleaners that work in Lyon, nearest towns included', async () => {
+      const { body } = await search({ q: 'netoyage locaux lyon' });
+      expect(body.placeFromQuery).toEqual({ code: '69123', name: 'Lyon', matched: 'lyon' });
+      const hits = body.hits as Hit[];
+      expect(hits.length).toBeGreaterThanOrEqual(3);
+      // Every hit serves Lyon, so every one has a distance, and none is across the country (Bastia, Blois…).
+      for (const hit of hits) expect(hit.distanceKm).toBeLessThanOrEqual(200);
+      expect(hits.filter((h) => h.department === '69').length).toBeGreaterThanOrEqual(hits.length / 2);
+    });
+
+    it('reads the same as the explicit servesCommune filter with the remaining words', async () => {
+      const typed = await search({ q: 'propreté à Lyon' });
+      const filtered = await search({ q: 'propreté', servesCommune: '69123' });
+      expect(typed.body.total).toBe(filtered.body.total);
+      expect((typed.body.hits as Hit[]).map((h) => h.name)).toEqual((filtered.body.hits as Hit[]).map((h) => h.name));
+    });
+
+    it('stays text when asked (placeFromText=false), when a place filter is given, or for an activity word', async () => {
+      const words = await search({ q: 'nettoyage lyon', placeFromText: 'false' });
+      expect(words.body.placeFromQuery).toBeUndefined();
+      expect(words.body.total).toBeGreaterThan((await search({ q: 'nettoyage lyon' })).body.total);
+      expect((await search({ q: 'nettoyage lyon', departments: '13' })).body.placeFromQuery).toBeUndefined();
+      expect((await search({ q: 'entretien jardin' })).body.placeFromQuery).toBeUndefined();
+    });
+  });
 });

@@ -24,6 +24,8 @@ export interface PlaceRef {
 
 export interface SearchQuery {
   q?: string;
+  /** Default true: a town typed at the start or end of `q` (with no place filter) is read as `servesCommune`. */
+  placeFromText?: boolean;
   kinds?: StructureKind[];
   sectors?: string[];
   prestationTypes?: PrestationType[];

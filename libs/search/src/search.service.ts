@@ -1,15 +1,39 @@
-// What the HTTP layer (and pages) call: place resolution and the configured index.
+// What the HTTP layer (and pages) call: place resolution, reading a town typed in the text, and the configured index.
 import { Inject, Injectable } from '@nestjs/common';
-import { ReferenceService } from '@app/reference';
+import { ReferenceService, SECTORS, SECTOR_GROUPS, type CommuneView } from '@app/reference';
+import { placeInQuery, type PlaceReading } from './query-place';
 import { IndexedStructure, SEARCH_INDEX, SearchIndex, SearchResult } from './search-index.port';
 import { PlaceRef, SearchQuery } from './search-query';
+import { words } from './text';
+
+/** Below this, commune names are too often ordinary words to be read as a place typed in the text. */
+const MIN_TOWN_POPULATION = 5_000;
+
+/** The place read from the text, for the answer to say so (and offer to search everywhere instead). */
+export interface PlaceFromQuery {
+  code: string;
+  name: string;
+  /** The words of the query that named it. */
+  matched: string;
+}
+
+export type SearchAnswer = SearchResult & { placeFromQuery?: PlaceFromQuery };
 
 @Injectable()
 export class SearchService {
+  private readonly placeReading: PlaceReading<CommuneView>;
+
   constructor(
     @Inject(SEARCH_INDEX) readonly index: SearchIndex,
     private readonly reference: ReferenceService,
-  ) {}
+  ) {
+    const activityWords = new Set([...SECTOR_GROUPS.map((g) => g.label), ...SECTORS.flatMap((s) => [s.label, ...s.keywords])].flatMap(words));
+    this.placeReading = {
+      townNamed: (name) => this.reference.index.largestCommuneNamed(name),
+      isActivityWord: (word) => activityWords.has(word),
+      minPopulation: MIN_TOWN_POPULATION,
+    };
+  }
 
   /** A commune by INSEE code, as a search place; undefined when unknown. */
   place(code: string): PlaceRef | undefined {
@@ -18,12 +42,34 @@ export class SearchService {
     return { code: commune.code, name: commune.name, department: commune.department, region: commune.region, location: commune.location };
   }
 
-  search(query: SearchQuery): Promise<SearchResult> {
+  /**
+   * Runs the query; a town typed at the start or end of the text, with no place filter given, becomes
+   * `servesCommune` — unless nothing serves it, then the text is searched as typed.
+   */
+  async search(query: SearchQuery): Promise<SearchAnswer> {
+    const reading = this.readPlace(query);
+    if (reading) {
+      const result = await this.index.search(reading.query);
+      if (result.total > 0) return { ...result, placeFromQuery: reading.place };
+    }
     return this.index.search(query);
   }
 
-  /** Every match, in batches, for exports. */
-  stream(query: SearchQuery): AsyncIterable<(IndexedStructure & { distanceKm?: number })[]> {
-    return this.index.streamAll(query);
+  /** Every match, in batches, for exports: the same reading of the query as `search`. */
+  async *stream(query: SearchQuery): AsyncIterable<(IndexedStructure & { distanceKm?: number })[]> {
+    const reading = this.readPlace(query);
+    const serves = reading && (await this.index.search({ ...reading.query, page: 1, perPage: 1, facets: [] })).total > 0;
+    yield* this.index.streamAll(serves ? reading.query : query);
+  }
+
+  private readPlace(query: SearchQuery): { query: SearchQuery; place: PlaceFromQuery } | undefined {
+    if (!query.q || query.placeFromText === false || query.servesCommune || query.near || query.departments?.length || query.regions?.length) return undefined;
+    const found = placeInQuery(query.q, this.placeReading);
+    const servesCommune = found && this.place(found.town.code);
+    if (!found || !servesCommune) return undefined;
+    return {
+      query: { ...query, q: found.rest || undefined, servesCommune },
+      place: { code: servesCommune.code, name: servesCommune.name, matched: found.matched },
+    };
   }
 }

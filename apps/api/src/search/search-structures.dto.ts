@@ -143,6 +143,12 @@ export class SearchStructuresQuery {
   @IsBoolean({ message: 'doit valoir true ou false' })
   openToCoContracting?: boolean;
 
+  @ApiPropertyOptional({ type: Boolean, default: true, description: 'false : lire une commune tapée dans q comme du texte, pas comme le lieu à desservir' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'doit valoir true ou false' })
+  placeFromText?: boolean;
+
   @ApiPropertyOptional({ type: Boolean, default: true, description: 'false : inclure les entreprises ordinaires (COMPANY)' })
   @IsOptional()
   @Transform(toBoolean)

@@ -23,11 +23,20 @@ export class SearchController {
 
   @Public()
   @Get()
-  @ApiOkResponse({ description: '{ total, page, perPage, tookMs, hits, facets }' })
+  @ApiOkResponse({ description: '{ total, page, perPage, tookMs, hits, facets, placeFromQuery? }' })
   async find(@Query() dto: SearchStructuresQuery, @Req() request: Request) {
     const query = this.toQuery(dto, request);
     const result = await this.search.search(query);
-    return { total: result.total, page: query.page, perPage: query.perPage, tookMs: result.tookMs, hits: result.hits, facets: result.facets };
+    return {
+      total: result.total,
+      page: query.page,
+      perPage: query.perPage,
+      tookMs: result.tookMs,
+      hits: result.hits,
+      facets: result.facets,
+      // A town typed in `q` read as the place to serve (placeFromText=false searches the words as typed).
+      ...(result.placeFromQuery ? { placeFromQuery: result.placeFromQuery } : {}),
+    };
   }
 
   /** Every match of the filters (not one page), streamed as CSV or XLSX with a header row. */
@@ -73,6 +82,7 @@ export class SearchController {
       departments: unique(dto.departments?.map(normaliseAreaCode)),
       regions: unique(dto.regions?.map(normaliseAreaCode)),
       openToCoContracting: dto.openToCoContracting,
+      placeFromText: dto.placeFromText,
       // Asking for COMPANY by kind means wanting them: the inclusive-only default would answer nothing.
       inclusiveOnly: dto.inclusiveOnly ?? !dto.kinds?.includes('COMPANY'),
       minAnnualRevenueEur: dto.minAnnualRevenueEur,

@@ -262,7 +262,7 @@ export class BidsPages {
     const siret = normaliseSiret(query);
     const found = /^\d{14}$/.test(siret)
       ? (await this.structures.list({ siret, page: 1, perPage: 10 }, undefined)).items.filter((s) => !s.delistedAt).map((s) => ({ id: s.id, siret: s.siret, name: s.name, kind: s.kind, place: s.communeName ?? '' }))
-      : (await this.search.search(searchQuery({ q: query, inclusiveOnly: false, perPage: 10 }))).hits.map((h) => ({ id: h.id, siret: h.siret, name: h.name, kind: h.kind, place: h.communeName ?? '' }));
+      : (await this.search.search(searchQuery({ q: query, placeFromText: false, inclusiveOnly: false, perPage: 10 }))).hits.map((h) => ({ id: h.id, siret: h.siret, name: h.name, kind: h.kind, place: h.communeName ?? '' }));
     return found.map((s) => ({ ...s, kindLabel: structureKindLabel(s.kind), onBid: onBid.has(s.id) }));
   }
 

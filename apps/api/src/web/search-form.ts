@@ -19,6 +19,8 @@ export interface SearchFormValues {
   radiusKm: string;
   openToCoContracting: boolean;
   includeCompanies: boolean;
+  /** false once the user asked to search a town typed in the text as words, not as the place. */
+  placeFromText: boolean;
   sort: string;
   page: number;
 }
@@ -45,6 +47,7 @@ export function parseSearchForm(input: FormBody, reference: ReferenceLookup): Pa
     radiusKm: text(input, 'radiusKm'),
     openToCoContracting: checked(input, 'openToCoContracting'),
     includeCompanies: checked(input, 'includeCompanies'),
+    placeFromText: text(input, 'placeFromText') !== 'false',
     sort: text(input, 'sort') || 'relevance',
     page: boundedInt(text(input, 'page'), 1, 1, 10_000),
   };
@@ -89,6 +92,7 @@ export function parseSearchForm(input: FormBody, reference: ReferenceLookup): Pa
     radiusKm: values.radiusKm || undefined,
     openToCoContracting: values.openToCoContracting ? 'on' : undefined,
     includeCompanies: values.includeCompanies ? 'on' : undefined,
+    placeFromText: values.placeFromText ? undefined : 'false',
     sort: values.sort !== 'relevance' ? values.sort : undefined,
   };
   const apiParams = {
@@ -99,6 +103,7 @@ export function parseSearchForm(input: FormBody, reference: ReferenceLookup): Pa
     ...(place ? (radiusKm !== undefined ? { near: place.code, radiusKm: String(radiusKm) } : { servesCommune: place.code }) : {}),
     openToCoContracting: values.openToCoContracting ? 'true' : undefined,
     inclusiveOnly: includeCompanies ? 'false' : undefined,
+    placeFromText: values.placeFromText ? undefined : 'false',
     sort: values.sort !== 'relevance' ? values.sort : undefined,
   };
   if (errors.length) return { values, errors, place, linkParams, apiParams };
@@ -112,6 +117,7 @@ export function parseSearchForm(input: FormBody, reference: ReferenceLookup): Pa
     ...(placeRef ? (radiusKm !== undefined ? { near: placeRef, radiusKm } : { servesCommune: placeRef }) : {}),
     ...(values.openToCoContracting ? { openToCoContracting: true } : {}),
     inclusiveOnly: !includeCompanies,
+    placeFromText: values.placeFromText,
     sort: values.sort as SearchSort,
     page: values.page,
     perPage: SEARCH_PER_PAGE,

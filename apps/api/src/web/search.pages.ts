@@ -6,7 +6,7 @@ import type { Response } from 'express';
 import { StructuresService } from '@app/catalogue';
 import { INCLUSIVE_KINDS } from '@app/domain';
 import { ReferenceService } from '@app/reference';
-import { SearchResult, SearchService } from '@app/search';
+import { SearchAnswer, SearchService } from '@app/search';
 import { ContractEvidenceService, StructureContractView } from '@app/tenders';
 import { Public } from '../auth/auth.guard';
 import { FormBody, queryString, text } from './forms';
@@ -38,7 +38,7 @@ export class SearchPages {
   @Get('recherche')
   async results(@Req() req: PageRequest, @Res() res: Response, @Query() input: FormBody) {
     const form = parseSearchForm(input, this.reference.index);
-    let result: SearchResult | undefined;
+    let result: SearchAnswer | undefined;
     if (form.query) result = await this.search.search(form.query);
     // Hits carry what the index has; badges need a few more fields of the structures themselves.
     const details = new Map((await this.structures.findByIds(result?.hits.map((h) => h.id) ?? [])).map((s) => [s.id, s]));

@@ -58,6 +58,8 @@ export class ReferenceIndex {
 
   private readonly communesByCode = new Map<string, CommuneView>();
   private readonly communesByPlace = new Map<string, CommuneView[]>();
+  /** The most populated current commune of each folded name ("saint denis" → Saint-Denis, 93). */
+  private readonly largestByName = new Map<string, CommuneView>();
   /** What name and postcode searches scan: the communes in file order and their folded names, index for index. */
   private readonly searchViews: CommuneView[] = [];
   private readonly foldedNames: string[] = [];
@@ -122,6 +124,11 @@ export class ReferenceIndex {
       const same = this.communesByPlace.get(placeKey);
       if (same) same.push(view);
       else this.communesByPlace.set(placeKey, [view]);
+      if (view.type === 'commune-actuelle') {
+        const nameKey = placeKey.slice(placeKey.indexOf('|') + 1);
+        const known = this.largestByName.get(nameKey);
+        if (!known || (view.population ?? 0) > (known.population ?? 0)) this.largestByName.set(nameKey, view);
+      }
     }
     this.allCommunes = [...this.communesByCode.values()];
     for (const row of sources.cpv) {
@@ -188,6 +195,11 @@ export class ReferenceIndex {
         a.commune.code.localeCompare(b.commune.code),
     );
     return scored.map((s) => s.commune);
+  }
+
+  /** The most populated current commune called exactly `name` (accents, case, "St"/"Saint" and hyphens aside). */
+  largestCommuneNamed(name: string): CommuneView | undefined {
+    return this.largestByName.get(foldPlaceName(name));
   }
 
   /** The commune a register names by its town and department ("ST AMAND MONTROND", "18"), when unambiguous. */
