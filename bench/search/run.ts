@@ -37,6 +37,15 @@ const SIZES = arg('sizes', '4000,100000').split(',').map(Number);
 const REQUESTS = Number(arg('requests', '4000'));
 const LAG_TRIALS = Number(arg('lag-trials', '10'));
 const PORT = Number(arg('port', '3917'));
+/**
+ * Interleaved A/B of the load phase on the same database: `--ab-script=<other build's main.js>` (e.g. the code
+ * before a change, built elsewhere) and/or `--ab-env=KEY=VALUE` (this build with another setting), alternated
+ * with this build `--ab-rounds` times after the measured phases. Results in latest.json (`ab`), not in the table.
+ */
+const AB_SCRIPT = arg('ab-script', '');
+const AB_ENV = arg('ab-env', '');
+const AB_ROUNDS = Number(arg('ab-rounds', '2'));
+const API_SCRIPT = 'dist/apps/api/src/main.js';
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,7 +87,7 @@ interface Child {
 }
 
 function start(script: string, env: NodeJS.ProcessEnv, readyLine: RegExp, nodeFlags: readonly string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, [...nodeFlags, join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, script.startsWith('/') ? script : join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} not ready:\n${output.join('')}`)), 120_000);
@@ -176,6 +185,7 @@ const searchPath = (query: WorkloadQuery) =>
  */
 async function load(requests: number, apiPid: number) {
   const latencies: number[] = [];
+  const perQuery: number[][] = WORKLOAD.map(() => []);
   let errors = 0;
   let next = 0;
   const loadAverages = [os.loadavg()[0]];
@@ -191,6 +201,7 @@ async function load(requests: number, apiPid: number) {
         const t0 = performance.now();
         const response = await get(searchPath(WORKLOAD[i % WORKLOAD.length]));
         latencies.push(performance.now() - t0);
+        perQuery[i % WORKLOAD.length].push(performance.now() - t0);
         if (response.status !== 200) errors++;
       }
     }),
@@ -209,31 +220,64 @@ async function load(requests: number, apiPid: number) {
     apiCpuMsPerRequest: round((cpuMs(apiPid) - apiCpuBefore) / requests, 2),
     postgresCpuMsPerRequest: round((postgresCpuMs(database) - postgresCpuBefore) / requests, 2),
     loadAverage: { min: round(Math.min(...loadAverages)), max: round(Math.max(...loadAverages)) },
+    // The queries that make the tail: the five with the highest median latency under this load.
+    slowest: perQuery
+      .map((ms, i) => ({ query: WORKLOAD[i], medianMs: round(percentile([...ms].sort((a, b) => a - b), 50)) }))
+      .sort((a, b) => b.medianMs - a.medianMs)
+      .slice(0, 5),
   };
 }
 
-/** Commit → searchable through HTTP: a structure renamed to a fresh word, nudged like the API does. */
+const freshWord = () => `zq${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join('')}`;
+
+/**
+ * Commit → searchable through HTTP: a structure renamed to a fresh word, nudged like the API does. Every renamed
+ * structure also carries the run's word, whose facet counts are asked before each write (so the API has them
+ * cached): the write counts as searchable only when its own word is found AND those counts include it.
+ */
 async function indexLag(dataSource: DataSource, queue: Queue, trials: number) {
   const lags: number[] = [];
   const ids: { id: string }[] = await dataSource.query(`SELECT id FROM structures WHERE delisted_at IS NULL ORDER BY id LIMIT $1`, [trials]);
+  const runWord = freshWord();
+  const facetsOfRun = async () => {
+    const response = await get(searchPath({ q: runWord, facets: 'kind' }));
+    const body = JSON.parse(response.body.toString()) as { total: number; facets: { kind: Record<string, number> } };
+    return { total: body.total, counted: Object.values(body.facets.kind).reduce((a, b) => a + b, 0) };
+  };
+  let renamed = (await facetsOfRun()).counted;
   for (const { id } of ids) {
-    const word = `zq${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join('')}`;
+    const word = freshWord();
+    await facetsOfRun();
     await dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE structures SET name = $2, updated_at = now() WHERE id = $1`, [id, `Bench ${word}`]);
+      await manager.query(`UPDATE structures SET name = $2, updated_at = now() WHERE id = $1`, [id, `Bench ${word} ${runWord}`]);
       await enqueueStructureIndexing(manager, id);
     });
     const committed = performance.now();
     await queue.add('sync', {}, { removeOnComplete: true, removeOnFail: true });
     for (;;) {
       const response = await get(searchPath({ q: word }));
-      if (response.status === 200 && JSON.parse(response.body.toString()).total > 0) break;
+      if (response.status === 200 && JSON.parse(response.body.toString()).total > 0) {
+        const counts = await facetsOfRun();
+        if (counts.total === renamed + 1 && counts.counted === renamed + 1) break;
+      }
       if (performance.now() - committed > 30_000) throw new Error('index lag over 30 s');
       await sleep(10);
     }
+    renamed++;
     lags.push(performance.now() - committed);
   }
   lags.sort((a, b) => a - b);
   return { trials: lags.length, medianMs: round(percentile(lags, 50), 0), maxMs: round(lags[lags.length - 1], 0) };
+}
+
+/** The API (this build or another), started as production starts it, after one warm-up pass of the workload. */
+async function startWarmApi(script: string, env: NodeJS.ProcessEnv): Promise<Child> {
+  const api = await start(script, env, /API listening/, API_NODE_FLAGS);
+  for (const query of WORKLOAD) {
+    const warm = await get(searchPath(query));
+    if (warm.status !== 200) throw new Error(`${searchPath(query)} → ${warm.status} ${warm.body}`);
+  }
+  return api;
 }
 
 async function machine(dataSource: DataSource) {
@@ -297,6 +341,7 @@ async function main(): Promise<void> {
   log(`register: ${imported.rows} rows, ${imported.inserted} structures in ${imported.ms} ms`);
   const queue = new Queue(QUEUES.searchIndex, { prefix, connection: { url: REDIS_URL } });
   const results: StageResult[] = [];
+  const ab: { structures: number; label: string; round: number; load: Awaited<ReturnType<typeof load>> }[] = [];
   let generated = 0;
   let api: Child | undefined;
   let worker: Child | undefined;
@@ -310,12 +355,10 @@ async function main(): Promise<void> {
       await reindex(config);
       const reindexMs = Date.now() - reindexStarted;
       log(`${structures} structures indexed in ${reindexMs} ms`);
+      // The rebuild leaves ~150 MB of dirty pages: flush them now, not in a checkpoint during the measured load.
+      await dataSource.query(`CHECKPOINT`);
 
-      api = await start('dist/apps/api/src/main.js', env, /API listening/, API_NODE_FLAGS);
-      for (const query of WORKLOAD) {
-        const warm = await get(searchPath(query));
-        if (warm.status !== 200) throw new Error(`${searchPath(query)} → ${warm.status} ${warm.body}`);
-      }
+      api = await startWarmApi(API_SCRIPT, env);
       const loaded = await load(REQUESTS, api.process.pid!);
       log(`load: ${JSON.stringify(loaded)}`);
       const csvStarted = performance.now();
@@ -337,6 +380,20 @@ async function main(): Promise<void> {
       await stop(worker);
       await stop(api);
       worker = api = undefined;
+      if (AB_SCRIPT || AB_ENV) {
+        const [key, ...value] = AB_ENV.split('=');
+        const variant = { script: AB_SCRIPT || API_SCRIPT, env: AB_ENV ? { ...env, [key]: value.join('=') } : env };
+        for (let round = 0; round < AB_ROUNDS; round++) {
+          for (const [label, run] of [['B', variant], ['A', { script: API_SCRIPT, env }]] as const) {
+            api = await startWarmApi(run.script, run.env);
+            const measured = await load(REQUESTS, api.process.pid!);
+            log(`A/B ${label} (${label === 'A' ? 'this build' : `${AB_SCRIPT} ${AB_ENV}`.trim()}), round ${round + 1}: ${JSON.stringify(measured)}`);
+            ab.push({ structures, label, round: round + 1, load: measured });
+            await stop(api);
+            api = undefined;
+          }
+        }
+      }
     }
   } finally {
     await stop(worker);
@@ -359,6 +416,7 @@ async function main(): Promise<void> {
     concurrency: CONCURRENCY,
     workloadQueries: WORKLOAD.length,
     results,
+    ab: ab.length ? { variant: `${AB_SCRIPT} ${AB_ENV}`.trim(), runs: ab } : undefined,
     totalSeconds: Math.round((Date.now() - started) / 1000),
   };
   const dir = join(ROOT, 'bench', 'search', 'results');

@@ -16,6 +16,8 @@ export interface AppConfig {
   meiliKey?: string;
   /** Name of the Meilisearch index (tests use a unique one). */
   meiliIndex: string;
+  /** Entries of each PostgreSQL search cache (text plans, facet counts), valid per index version; 0 turns them off. */
+  searchCacheSize: number;
   jwtSecret: string;
   jwtExpiresInSec: number;
   admin?: { email: string; password: string };
@@ -126,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     meiliUrl,
     meiliKey: env.MEILI_MASTER_KEY || env.MEILI_KEY || undefined,
     meiliIndex: env.MEILI_INDEX || 'structures',
+    searchCacheSize: int(env, 'SEARCH_CACHE_SIZE', 256, 0, 100_000, errors),
     jwtSecret,
     jwtExpiresInSec: int(env, 'JWT_EXPIRES_IN_SEC', 3600, 60, 30 * 24 * 3600, errors),
     admin,

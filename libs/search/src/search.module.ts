@@ -15,7 +15,7 @@ export function createSearchIndex(config: AppConfig, dataSource: DataSource): Se
   if (config.searchEngine === 'meilisearch') {
     return new MeiliSearchIndex({ host: config.meiliUrl!, apiKey: config.meiliKey, index: config.meiliIndex });
   }
-  return new PostgresSearchIndex(dataSource);
+  return new PostgresSearchIndex(dataSource, { cacheSize: config.searchCacheSize });
 }
 
 /**

@@ -12,9 +12,21 @@ import { StructureDocument, weightedText } from '../structure-document';
 import { MIN_TYPO_WORD_LENGTH, queryWords, words } from '../text';
 import { hitFrom, withDistance } from '../hits';
 import { TextQueryPlan, WordInfo, planTextQuery } from './text-query';
+import { VersionedCache } from './versioned-cache';
 
 const TABLE = 'search_documents';
 const VOCABULARY = 'search_vocabulary';
+/** One row: the index version, bumped in the transaction of every write to the documents (migration 1700000006010). */
+const STATE = 'search_index_state';
+const BUMP_VERSION = `UPDATE ${STATE} SET version = version + 1`;
+/**
+ * The version in the snapshot of the statement that selects it (an InitPlan, evaluated once): the page and facet
+ * statements carry it, so a cached plan or cached counts are checked against the very snapshot of the answer,
+ * without a round trip of their own (a round trip costs ~0.5 ms of API CPU on the bench machine).
+ */
+const VERSION_NOW = `(SELECT version FROM ${STATE}) AS index_version`;
+/** Text plans and facet answers kept by default (a few KB each at most). */
+export const DEFAULT_CACHE_SIZE = 256;
 /** The index the heap is clustered on at each rebuild (region, department, commune). */
 const PLACE_INDEX = `${TABLE}_place`;
 /** earthdistance measures on a sphere of earth() metres; the domain (areaCovers, distanceKm) on EARTH_RADIUS_KM. */
@@ -110,7 +122,23 @@ const FACET_FILTER: Record<SearchFacet, keyof SearchQuery> = {
 export class PostgresSearchIndex implements SearchIndex {
   readonly engine = 'postgres' as const;
 
-  constructor(private readonly dataSource: DataSource) {}
+  /** Text plans and facet counts of recent queries, valid while the index version is unchanged. */
+  private readonly plans: VersionedCache<TextQueryPlan | null>;
+  private readonly facetCache: VersionedCache<{ total: number; facets: FacetCounts }>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: { cacheSize?: number } = {},
+  ) {
+    this.plans = new VersionedCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+    this.facetCache = new VersionedCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+  }
+
+  /** The index version (bumped by every write), read alone: only when a statement that carries it returned no row. */
+  private async version(): Promise<string> {
+    const [{ index_version }]: { index_version: string }[] = await this.dataSource.query(`SELECT ${VERSION_NOW}`);
+    return index_version;
+  }
 
   async health(): Promise<boolean> {
     await this.dataSource.query(`SELECT 1 FROM ${TABLE} LIMIT 1`);
@@ -132,16 +160,20 @@ export class PostgresSearchIndex implements SearchIndex {
    * nearest indexed words by trigram distance (a second, KNN round trip).
    */
   async planText(q: string | undefined): Promise<TextQueryPlan | null> {
-    const wordsOfQuery = queryWords(q);
-    if (!wordsOfQuery.length) return null;
-    const rows: (WordInfo & { documents: number })[] = await this.dataSource.query(
+    return (await this.versionedPlanText(queryWords(q))).value;
+  }
+
+  /** planText with the index version of its first statement (the plan reflects at least that version). */
+  private async versionedPlanText(wordsOfQuery: string[]): Promise<{ version: string; value: TextQueryPlan | null }> {
+    if (!wordsOfQuery.length) return { version: '', value: null };
+    const rows: (WordInfo & { documents: number; index_version: string })[] = await this.dataSource.query(
       `SELECT w.word,
               plainto_tsquery('french_unaccent', w.word)::text AS lexemes,
               ARRAY[plainto_tsquery('french_unaccent', w.word || 's')::text,
                     plainto_tsquery('french_unaccent', regexp_replace(w.word, '(.{3,})[sx]$', '\\1'))::text] AS variants,
               v.word IS NOT NULL AS known,
               COALESCE(v.ndoc, 0) AS ndoc,
-              (SELECT reltuples FROM pg_class WHERE oid = '${TABLE}'::regclass) AS documents
+              (SELECT reltuples FROM pg_class WHERE oid = '${TABLE}'::regclass) AS documents, ${VERSION_NOW}
          FROM unnest($1::text[]) WITH ORDINALITY AS w(word, position)
          LEFT JOIN ${VOCABULARY} v ON v.word = w.word
         ORDER BY w.position`,
@@ -160,7 +192,7 @@ export class PostgresSearchIndex implements SearchIndex {
       );
       for (const n of neighbours) infos.find((i) => i.word === n.word)?.neighbours.push({ word: n.neighbour, ndoc: n.ndoc, lexemes: n.lexemes });
     }
-    return planTextQuery(infos, Number(rows[0]?.documents ?? 0));
+    return { version: rows[0].index_version, value: planTextQuery(infos, Number(rows[0]?.documents ?? 0)) };
   }
 
   /**
@@ -183,8 +215,10 @@ export class PostgresSearchIndex implements SearchIndex {
         // Words matched, each weighted by its rarity, and counted in full when found in a strong field (name,
         // brand, sector label, place), half when only in groups, keywords, offers or description.
         const { groups, strongGroups, weights } = text.plan;
+        // Strict matching: every row has every group, only the strong part of each group is worth testing.
+        const found = (g: string) => (text.relaxed ? `(d.tsv @@ ${p.add(g, '::tsquery')})::int` : '1');
         coverage = `(${groups
-          .map((g, i) => `((d.tsv @@ ${p.add(g, '::tsquery')})::int + (d.tsv @@ ${p.add(strongGroups[i], '::tsquery')})::int) * ${p.add(weights[i] / 2, '::float8')}`)
+          .map((g, i) => `(${found(g)} + (d.tsv @@ ${p.add(strongGroups[i], '::tsquery')})::int) * ${p.add(weights[i] / 2, '::float8')}`)
           .join(' + ')})`;
         rank = `ts_rank(${RANK_WEIGHTS}, d.tsv, ${p.add(text.plan.any, '::tsquery')})`;
       }
@@ -237,15 +271,31 @@ export class PostgresSearchIndex implements SearchIndex {
     return { params: p, common, facetFilters, keys: { select, order, score } };
   }
 
+  /**
+   * The text plan and the facet counts come from the caches when the answer's own snapshot has the version they
+   * were computed at (the page statement carries the version): a write committed since is never hidden.
+   */
   async search(query: SearchQuery): Promise<SearchResult> {
     const started = performance.now();
-    const plan = await this.planText(query.q);
-    let text: TextMatch | null = plan && { plan, relaxed: false };
-    let answer = await this.answer(query, text);
+    const words = queryWords(query.q);
+    const planKey = JSON.stringify(words);
+    let planned = words.length ? this.plans.peek(planKey) : undefined;
+    const planCached = planned !== undefined;
+    if (words.length && !planned) planned = await this.versionedPlanText(words);
+    let text: TextMatch | null = planned?.value ? { plan: planned.value, relaxed: false } : null;
+    let answer = await this.answer(query, text, planCached);
+    if (planCached && answer.version !== planned!.version) {
+      // The index changed since the cached plan: plan again (and keep that plan for the next requests).
+      planned = await this.versionedPlanText(words);
+      text = planned.value && { plan: planned.value, relaxed: false };
+      answer = await this.answer(query, text, false);
+    }
+    if (words.length) this.plans.set(planKey, planned!.version, planned!.value);
     // Too few documents have every word: accept those with half of them, full matches still first.
+    const plan = planned?.value;
     if (plan?.relaxed && answer.total < RELAX_BELOW) {
       text = { plan, relaxed: true };
-      answer = await this.answer(query, text);
+      answer = await this.answer(query, text, false);
     }
     const { hitRows, facetAnswer, total } = answer;
     const origin = distanceOrigin(query);
@@ -255,19 +305,35 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /**
    * The page with its total (a window count over the fenced matches), or the page and the facets with their
-   * total when facets are asked, as two statements on two connections at once.
+   * total when facets are asked: counts cached at the page's version, else a second statement on a second
+   * connection, at once when nothing is cached for them. `version`: the index version of the page's snapshot
+   * (read alone when the page has no row and something cached depends on it: `needVersion`).
    */
-  private async answer(query: SearchQuery, text: TextMatch | null): Promise<{ hitRows: Row[]; facetAnswer: { total: number; facets: FacetCounts } | null; total: number }> {
-    const wantFacets = query.facets.length > 0;
+  private async answer(
+    query: SearchQuery,
+    text: TextMatch | null,
+    needVersion: boolean,
+  ): Promise<{ hitRows: Row[]; facetAnswer: { total: number; facets: FacetCounts } | null; total: number; version: string | null }> {
+    const facetStatement = query.facets.length ? this.facetStatement(query, text) : null;
+    const cachedFacets = facetStatement && this.facetCache.peek(facetStatement.key);
     // With facets, the total comes with the counts: the page then needs no window count over every match.
-    const [page, facetAnswer] = await Promise.all([this.page(query, text, !wantFacets), wantFacets ? this.facetCounts(query, text) : Promise.resolve(null)]);
+    const [page, counted] = await Promise.all([
+      this.page(query, text, !facetStatement),
+      facetStatement && !cachedFacets ? this.facetCounts(query, facetStatement) : Promise.resolve(null),
+    ]);
+    let version = page.version;
+    if (version === null && (needVersion || cachedFacets)) version = await this.version();
+    let facetAnswer = counted;
+    if (facetStatement && !facetAnswer) {
+      facetAnswer = cachedFacets!.version === version ? cachedFacets!.value : await this.facetCounts(query, facetStatement);
+    }
     let total = facetAnswer?.total ?? page.total;
     if (total === null) total = await this.countOnly(query, text);
-    return { hitRows: page.rows, facetAnswer, total };
+    return { hitRows: page.rows, facetAnswer, total, version };
   }
 
   /** total is null when not asked for (`withTotal` false) or when it could not come with the page (a page past the end). */
-  private async page(query: SearchQuery, text: TextMatch | null, withTotal: boolean): Promise<{ rows: Row[]; total: number | null }> {
+  private async page(query: SearchQuery, text: TextMatch | null, withTotal: boolean): Promise<{ rows: Row[]; total: number | null; version: string | null }> {
     const c = this.compile(query, text, { facetFiltersInWhere: true, ordered: true });
     const limit = c.params.add(query.perPage, '::int');
     const offset = c.params.add((query.page - 1) * query.perPage, '::bigint');
@@ -277,20 +343,20 @@ export class PostgresSearchIndex implements SearchIndex {
       // The whole catalogue: walk the name index (or sort by distance) and count apart, cached a moment.
       const [rows, total] = await Promise.all([
         this.dataSource.query(
-          `SELECT ${DISPLAY_COLUMNS}, d.name_sort${c.keys.select.map((k) => `, ${k}`).join('')}, ${c.keys.score} AS score
+          `SELECT ${DISPLAY_COLUMNS}, d.name_sort${c.keys.select.map((k) => `, ${k}`).join('')}, ${c.keys.score} AS score, ${VERSION_NOW}
              FROM ${TABLE} d ${where} ORDER BY ${c.keys.order} LIMIT ${limit} OFFSET ${offset}`,
           c.params.values,
-        ) as Promise<Row[]>,
+        ) as Promise<(Row & { index_version: string })[]>,
         this.catalogueSize(query.inclusiveOnly),
       ]);
-      return { rows, total };
+      return { rows, total, version: rows[0]?.index_version ?? null };
     }
     // With filters the matches are computed first (OFFSET 0 fences the subquery): otherwise the planner may walk
     // the name index hoping to meet 20 matches early ("EA/ESAT in Île-de-France" sort late by name). Only the
     // ordering keys of every match are carried through the count and the sort; the displayed columns are read
     // for the page's rows alone (a one-word query matches thousands: ~25% less PostgreSQL time).
-    const rows: (Row & { total?: string })[] = await this.dataSource.query(
-      `SELECT ${DISPLAY_COLUMNS}, ${c.keys.score} AS score${withTotal ? ', p.total' : ''}
+    const rows: (Row & { total?: string; index_version: string })[] = await this.dataSource.query(
+      `SELECT ${DISPLAY_COLUMNS}, ${c.keys.score} AS score${withTotal ? ', p.total' : ''}, ${VERSION_NOW}
          FROM (SELECT m.*${withTotal ? ', count(*) OVER () AS total' : ''}
                  FROM (SELECT d.id, d.name_sort${c.keys.select.map((k) => `, ${k}`).join('')}
                          FROM ${TABLE} d ${where} OFFSET 0) m
@@ -300,8 +366,9 @@ export class PostgresSearchIndex implements SearchIndex {
         ORDER BY ${c.keys.order}`,
       c.params.values,
     );
-    if (!withTotal) return { rows, total: null };
-    return { rows, total: rows.length ? Number(rows[0].total) : query.page === 1 ? 0 : null };
+    const version = rows[0]?.index_version ?? null;
+    if (!withTotal) return { rows, total: null, version };
+    return { rows, total: rows.length ? Number(rows[0].total) : query.page === 1 ? 0 : null, version };
   }
 
   private sizes = new Map<boolean, { n: number; at: number }>();
@@ -324,8 +391,12 @@ export class PostgresSearchIndex implements SearchIndex {
     return n;
   }
 
-  /** One scan of the rows matching the shared filters; each facet counts them under every other facet filter. */
-  private async facetCounts(query: SearchQuery, text: TextMatch | null): Promise<{ total: number; facets: FacetCounts }> {
+  /**
+   * One scan of the rows matching the shared filters; each facet counts them under every other facet filter.
+   * The total's row carries the index version of the statement's snapshot. `key`: the statement and its
+   * parameters, which count the same rows while the index version holds.
+   */
+  private facetStatement(query: SearchQuery, text: TextMatch | null): { sql: string; values: unknown[]; key: string } {
     const c = this.compile(query, text, { facetFiltersInWhere: false, ordered: false });
     const flags = SEARCH_FACETS.map((facet) => `${c.facetFilters[facet] ?? 'true'} AS f_${facet}`);
     const others = (facet: SearchFacet | null) =>
@@ -336,26 +407,31 @@ export class PostgresSearchIndex implements SearchIndex {
       sector: 'unnest(b.sectors)',
       prestationType: 'unnest(b.prestation_types)',
     };
-    const parts = [`SELECT 'total' AS facet, NULL::text AS value, count(*)::int AS n FROM base b WHERE ${others(null)}`];
+    const parts = [`SELECT 'total' AS facet, (SELECT version FROM ${STATE})::text AS value, count(*)::int AS n FROM base b WHERE ${others(null)}`];
     for (const facet of query.facets) {
       parts.push(`SELECT '${facet}', v, count(*)::int FROM (SELECT ${column[facet]} AS v FROM base b WHERE ${others(facet)}) x
         WHERE v IS NOT NULL GROUP BY v`);
     }
-    const rows: { facet: string; value: string | null; n: number }[] = await this.dataSource.query(
-      `WITH base AS MATERIALIZED (
+    const sql = `WITH base AS MATERIALIZED (
          SELECT d.kind, d.sectors, d.department, d.prestation_types, ${flags.join(', ')}
            FROM ${TABLE} d ${c.common.length ? `WHERE ${c.common.join(' AND ')}` : ''})
-       ${parts.join('\nUNION ALL\n')}`,
-      c.params.values,
-    );
+       ${parts.join('\nUNION ALL\n')}`;
+    return { sql, values: c.params.values, key: `${sql}\u0000${JSON.stringify(c.params.values)}` };
+  }
+
+  /** Runs a facet statement and keeps its answer under the version of its own snapshot. */
+  private async facetCounts(query: SearchQuery, statement: { sql: string; values: unknown[]; key: string }): Promise<{ total: number; facets: FacetCounts }> {
+    const rows: { facet: string; value: string | null; n: number }[] = await this.dataSource.query(statement.sql, statement.values);
     const facets: FacetCounts = {};
     for (const facet of query.facets) facets[facet] = {};
     let total = 0;
+    let version = '';
     for (const row of rows) {
-      if (row.facet === 'total') total = row.n;
+      if (row.facet === 'total') [total, version] = [row.n, row.value!];
       else facets[row.facet as SearchFacet]![row.value!] = row.n;
     }
     for (const facet of query.facets) facets[facet] = sortCounts(facets[facet]!);
+    this.facetCache.set(statement.key, version, { total, facets });
     return { total, facets };
   }
 
@@ -401,12 +477,16 @@ export class PostgresSearchIndex implements SearchIndex {
         `INSERT INTO ${VOCABULARY} (word, ndoc) SELECT w, 1 FROM unnest($1::text[]) AS w ON CONFLICT (word) DO NOTHING`,
         [[...vocabularyOf(documents).keys()]],
       );
+      await manager.query(BUMP_VERSION);
     });
   }
 
   async remove(ids: string[]): Promise<void> {
     if (!ids.length) return;
-    await this.dataSource.query(`DELETE FROM ${TABLE} WHERE id = ANY($1::uuid[])`, [ids]);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`DELETE FROM ${TABLE} WHERE id = ANY($1::uuid[])`, [ids]);
+      await manager.query(BUMP_VERSION);
+    });
   }
 
   /**
@@ -453,6 +533,7 @@ export class PostgresSearchIndex implements SearchIndex {
           entries.map(([w]) => w),
           entries.map(([, n]) => n),
         ]);
+        await manager.query(BUMP_VERSION);
       });
       // Visibility map and statistics for the new table: index-only scans and good plans from the first query.
       await this.dataSource.query(`VACUUM (ANALYZE) ${TABLE}`);
