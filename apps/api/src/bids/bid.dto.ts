@@ -21,6 +21,7 @@ import {
 } from 'class-validator';
 import { GROUP_FORMS, type GroupForm } from '@app/domain';
 import { SUBSTITUTION_REASONS, type SubstitutionReason } from '@app/bids';
+import { PageQueryDto } from '../http/page-query.dto';
 
 const uuid = (field: string) => ({ message: `${field} doit être un identifiant (UUID)` });
 const bool = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
@@ -85,31 +86,14 @@ export class SubstitutionDto {
   authorisedByBuyer: boolean;
 }
 
-class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'page doit être un entier' })
-  @Min(1, { message: 'page commence à 1' })
-  page?: number;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'perPage doit être un entier' })
-  @Min(1, { message: 'perPage est compris entre 1 et 100' })
-  @Max(100, { message: 'perPage est compris entre 1 et 100' })
-  perPage?: number;
-}
-
-export class ListBidsQueryDto extends PageQuery {
+export class ListBidsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Seulement les groupements de ce marché' })
   @IsOptional()
   @IsUUID('all', uuid('tenderId'))
   tenderId?: string;
 }
 
-export class ListNotificationsQueryDto extends PageQuery {
+export class ListNotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Seulement les notifications non lues' })
   @IsOptional()
   @Transform(bool)

@@ -24,6 +24,7 @@ import {
 import { PRESTATION_TYPES, PrestationType, STRUCTURE_KINDS, StructureKind, normaliseSiret } from '@app/domain';
 import { AREA_TYPES, RADIUS_MAX_KM, RADIUS_MIN_KM } from '@app/catalogue';
 import { AreKnownAreaCodes, AreKnownSectors, IsKnownCommune, IsSiret } from './validators';
+import { PageQueryDto } from '../http/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const positive = { message: 'doit être un nombre positif ou nul' };
@@ -201,7 +202,7 @@ export class CreateStructureDto {
  */
 export class UpdateStructureDto extends PartialType(OmitType(CreateStructureDto, ['siret'] as const), { skipNullProperties: false }) {}
 
-export class ListStructuresQuery {
+export class ListStructuresQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'SIRET exact (14 chiffres)' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? normaliseSiret(value) : value))
@@ -214,15 +215,7 @@ export class ListStructuresQuery {
   @IsBoolean({ message: 'doit valoir true ou false' })
   mine?: boolean;
 
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt(integer) @Min(1, { message: 'page commence à 1' }) page: number = 1;
 
-  @ApiPropertyOptional({ default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt(integer)
-  @Min(1, { message: 'entre 1 et 100' })
-  @Max(100, { message: 'entre 1 et 100' })
-  perPage: number = 20;
 }
 
 export class ClaimDto {

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { GROUP_FORMS, type GroupForm } from '@app/domain';
+import { PageQueryDto } from '../http/page-query.dto';
 
 export class CreateMatchingRunDto {
   @ApiPropertyOptional({ type: [Number], description: 'Lots visés ; par défaut tous les lots (ou ceux que l’ancre peut légalement viser).' })
@@ -44,25 +45,12 @@ export class CreateMatchingRunDto {
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
 
-export class ListMatchingRunsQuery {
+export class ListMatchingRunsQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Seulement mes calculs (les autres comptes ne voient de toute façon que les leurs, sauf l’acheteur du marché)' })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'mine vaut true ou false' })
   mine?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'page doit être un entier' })
-  @Min(1, { message: 'page commence à 1' })
-  page?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'perPage doit être un entier' })
-  @Min(1, { message: 'perPage est compris entre 1 et 100' })
-  @Max(100, { message: 'perPage est compris entre 1 et 100' })
-  perPage?: number;
 }

@@ -23,6 +23,7 @@ import {
 import { PRESTATION_TYPES, RESERVATIONS, SOCIAL_CLAUSE_TYPES, TENDER_STATUSES, normaliseSiret } from '@app/domain';
 import type { PrestationType, Reservation, SocialClauseType, TenderStatus } from '@app/domain';
 import { DURATION_MAX_MONTHS, DURATION_MIN_MONTHS } from '@app/tenders';
+import { PageQueryDto } from '../http/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const bool = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
@@ -133,33 +134,21 @@ export class CreateTenderDto {
 /** PATCH: any subset; `lots`, when given, replaces every lot. */
 export class UpdateTenderDto extends PartialType(CreateTenderDto) {}
 
-export class ListTendersQuery {
+export class ListTendersQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: TENDER_STATUSES }) @IsOptional() @IsIn(TENDER_STATUSES, { message: `status doit valoir ${TENDER_STATUSES.join(', ')}` }) status?: TenderStatus;
   @ApiPropertyOptional({ description: 'sources (liste) : manual (défaut), decp-2019, decp-2022' }) @IsOptional() @IsString(text) @MaxLength(100, tooLong(100)) source?: string;
   @ApiPropertyOptional({ description: 'texte cherché dans le titre et la description' }) @IsOptional() @IsString(text) @MaxLength(200, tooLong(200)) q?: string;
   @ApiPropertyOptional({ description: 'true : mes appels d’offres (authentification requise)' }) @IsOptional() @Transform(bool) @IsBoolean(boolean) mine?: boolean;
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt(integer) @Min(1, { message: 'page commence à 1' }) page: number = 1;
-  @ApiPropertyOptional({ default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt(integer) @Min(1, { message: 'entre 1 et 100' }) @Max(100, { message: 'entre 1 et 100' })
-  perPage: number = 20;
 }
 
-export class CandidatesQuery {
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt(integer) @Min(1, { message: 'page commence à 1' }) page: number = 1;
-  @ApiPropertyOptional({ default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt(integer) @Min(1, { message: 'entre 1 et 100' }) @Max(100, { message: 'entre 1 et 100' })
-  perPage: number = 20;
+export class CandidatesQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'true : inclure les entreprises ordinaires (COMPANY)' }) @IsOptional() @Transform(bool) @IsBoolean(boolean) includeCompanies?: boolean;
 }
 
-export class StructureContractsQuery {
+export class StructureContractsQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'code INSEE : seulement les marchés exécutés près de cette commune' }) @IsOptional() @IsString(text) near?: string;
   @ApiPropertyOptional({ description: 'rayon autour de `near` (km), 30 par défaut' })
   @IsOptional() @Type(() => Number) @IsNumber(finite, number) @Min(1, { message: 'entre 1 et 1000' }) @Max(1000, { message: 'entre 1 et 1000' })
   radiusKm?: number;
   @ApiPropertyOptional({ description: 'code CPV : seulement les marchés similaires (même secteur ou même groupe CPV)' }) @IsOptional() @IsString(text) cpv?: string;
-  @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt(integer) @Min(1, { message: 'page commence à 1' }) page: number = 1;
-  @ApiPropertyOptional({ default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt(integer) @Min(1, { message: 'entre 1 et 100' }) @Max(100, { message: 'entre 1 et 100' })
-  perPage: number = 20;
 }
