@@ -18,6 +18,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { StructuresService, demoSiret } from '@app/catalogue';
 import { AppConfig, loadConfig } from '@app/config';
 import { MatchingRunsService } from '@app/matching';
 import { openDatabase } from '@app/persistence';
@@ -150,6 +151,16 @@ async function hostDescription(dataSource: DataSource) {
   };
 }
 
+/** When no demo company serves Lyon (the demo catalogue is random), an ordinary cleaning company of Lyon signs up. */
+async function benchCompany(api: INestApplicationContext): Promise<{ id: string; name: string; communeCode: string | null }> {
+  const owner = await api.get(AuthService).register({ email: `bench-company-${process.pid}@example.org`, password: 'un mot de passe de bench', role: 'company', displayName: 'Bench' });
+  const company = await api.get(StructuresService).create(
+    { id: owner.id, role: owner.role },
+    { siret: demoSiret(999_999), name: 'Propreté Lyonnaise (bench)', kind: 'COMPANY', communeCode: '69123', sectors: ['nettoyage-locaux'], prestationTypes: ['PREST'], capacity: { annualRevenueEur: 4_000_000 }, openToCoContracting: true },
+  );
+  return { id: company.id, name: company.name, communeCode: '69123' };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const config: AppConfig = {
@@ -176,8 +187,7 @@ async function main(): Promise<void> {
   await tenders.publish(tender.id, actor);
   // The anchor: the best-ranked ordinary company for the cleaning lot (it serves Lyon and does the work).
   const cleaning = await api.get(CandidatesService).rankForLot(tender.id, 1, { includeCompanies: true, evidence: false });
-  const anchor = cleaning.find((c) => c.structure.kind === 'COMPANY')?.structure;
-  if (!anchor) throw new Error('no demo company serves the tender: raise DEMO_STRUCTURES');
+  const anchor = cleaning.find((c) => c.structure.kind === 'COMPANY')?.structure ?? (await benchCompany(api));
   log(`tender ${tender.id}: 3 lots in Lyon; anchor company: ${anchor.name} (${anchor.communeCode})`);
 
   const { child, ready, pinned } = startWorker(config);
