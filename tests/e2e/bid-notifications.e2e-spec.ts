@@ -42,6 +42,8 @@ describe('bid notifications by e-mail (SMTP configured)', () => {
     expect(mail.headers.from).toContain('no-reply@test.local');
     expect(mail.text).toContain('« Paysages du Rhône SAS » invite « Jardins de Vénissieux »');
     expect(mail.text).toContain('Entretien des parcs de Villeurbanne');
+    // The e-mail leads to the groupement's page (mail clients may fold long lines: compare without breaks).
+    expect(mail.text.replace(/=?\r?\n/g, '')).toContain(`${t.config.publicUrl}/groupements/${bidId}`);
     const deadline = Date.now() + 5000;
     while ((await emailStatuses(invitee.id))[0]?.email_status !== 'sent' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await emailStatuses(invitee.id)).toEqual([{ type: 'BID_INVITATION', email_status: 'sent', email_attempts: 1, email_error: null }]);

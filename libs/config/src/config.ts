@@ -23,6 +23,8 @@ export interface AppConfig {
   admin?: { email: string; password: string };
   smtpUrl?: string;
   mailFrom: string;
+  /** Where users reach the web app, for links in e-mails (no trailing slash). */
+  publicUrl: string;
   /** Load reference data and the SIAE register on first start. */
   seedOnStart: boolean;
   /** Number of generated demo EA/ESAT structures added on first start (source "demo"). */
@@ -134,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     admin,
     smtpUrl: url(env, 'SMTP_URL', undefined, ['smtp:', 'smtps:'], errors),
     mailFrom: env.MAIL_FROM || 'Marché inclusif <no-reply@marche-inclusif.local>',
+    publicUrl: (url(env, 'PUBLIC_URL', undefined, ['http:', 'https:'], errors) ?? `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ''),
     seedOnStart: bool(env, 'SEED_ON_START', true, errors),
     demoStructures: int(env, 'DEMO_STRUCTURES', 400, 0, 200000, errors),
     cookieSecure: bool(env, 'COOKIE_SECURE', production, errors),

@@ -19,10 +19,15 @@ interface ClaimedEmail {
   email: string;
   title: string;
   body: string;
+  bidId: string | null;
   attempts: number;
 }
 
-const FOOTER = '\n\n—\nMarché inclusif · retrouvez vos notifications et vos groupements sur la plateforme (« Mes groupements »).\nVous recevez ce message parce que vous êtes propriétaire d’une structure concernée.';
+/** The e-mail text: the notification, a link to the groupement (or to the notifications), why the reader gets it. */
+export function emailText(email: Pick<ClaimedEmail, 'body' | 'bidId'>, publicUrl: string): string {
+  const link = email.bidId ? `Ouvrir le groupement : ${publicUrl}/groupements/${email.bidId}` : `Vos notifications : ${publicUrl}/notifications`;
+  return `${email.body}\n\n${link}\n\n—\nMarché inclusif · vous recevez ce message parce que vous êtes propriétaire d’une structure concernée.`;
+}
 
 @Injectable()
 export class MailOutbox implements OnApplicationShutdown {
@@ -61,8 +66,8 @@ export class MailOutbox implements OnApplicationShutdown {
            FROM (SELECT id FROM notifications WHERE email_status = 'pending' AND email_next_at <= now()
                   ORDER BY email_next_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
           WHERE n.id = due.id
-          RETURNING n.id, n.account_id, n.title, n.body, n.email_attempts)
-       SELECT c.id, a.email, c.title, c.body, c.email_attempts AS attempts FROM claimed c JOIN accounts a ON a.id = c.account_id`,
+          RETURNING n.id, n.account_id, n.title, n.body, n.bid_id, n.email_attempts)
+       SELECT c.id, a.email, c.title, c.body, c.bid_id AS "bidId", c.email_attempts AS attempts FROM claimed c JOIN accounts a ON a.id = c.account_id`,
       [EMAIL_LEASE_SECONDS, EMAIL_BATCH],
     );
   }
@@ -74,7 +79,7 @@ export class MailOutbox implements OnApplicationShutdown {
         greetingTimeout: SMTP_TIMEOUT_MS,
         socketTimeout: SMTP_TIMEOUT_MS,
       } as object);
-      await this.transporter.sendMail({ from: this.config.mailFrom, to: email.email, subject: email.title, text: `${email.body}${FOOTER}` });
+      await this.transporter.sendMail({ from: this.config.mailFrom, to: email.email, subject: email.title, text: emailText(email, this.config.publicUrl) });
       await this.dataSource.query(`UPDATE notifications SET email_status = 'sent', email_sent_at = now(), email_error = NULL WHERE id = $1`, [email.id]);
       return true;
     } catch (error) {
