@@ -82,7 +82,7 @@ describe('matching runs in the browser', () => {
     const first = page.locator('#proposition-1');
     await first.getByRole('link', { name: 'Paysages Durables SAS' }).waitFor();
     expect(await first.getByText('Mandataire', { exact: true }).count()).toBe(1);
-    await first.getByText(/Lot 1, prestation (TONTE|TAILLE) : \d/).first().waitFor();
+    await first.getByText(/Lot 1, prestation « (Tonte et débroussaillage|Taille et élagage) » : \d/).first().waitFor();
     await first.getByRole('heading', { name: 'Pourquoi ce groupement' }).waitFor();
     expect(await first.locator('ul li').count()).toBeGreaterThan(1);
     // The anchor is an ordinary company: lot 2 (reserved to SIAE) is left out and the run says why (V13).

@@ -179,9 +179,13 @@ export function withTypedCells(values: CompositionValues, parsed: ParsedComposit
   };
 }
 
-/** "Lot 1, TONTE : 60 %" for each assignment of a member. */
-export function assignmentTexts(assignments: readonly { lot: number; workPackage?: string | null; share: number }[]): string[] {
-  return assignments.map((a) => `Lot ${a.lot}${a.workPackage ? `, ${a.workPackage}` : ''} : ${formatPercentFr(a.share)}`);
+/** "Lot 1, prestation « Tonte » : 60 %" for each assignment of a member (proposals and bids alike). */
+export function assignmentTexts(
+  assignments: readonly { lot: number; workPackage?: string | null; share: number }[],
+  lots: readonly { number: number; workPackages: readonly { code: string; title: string }[] }[],
+): string[] {
+  const packageTitle = (lot: number, code: string) => lots.find((l) => l.number === lot)?.workPackages.find((wp) => wp.code === code)?.title ?? code;
+  return assignments.map((a) => `Lot ${a.lot}${a.workPackage ? `, prestation « ${packageTitle(a.lot, a.workPackage)} »` : ''} : ${formatPercentFr(a.share)}`);
 }
 
 const EVENT_LABELS: Record<string, string> = {

@@ -234,7 +234,7 @@ export class BidsPages {
           ...m,
           kindLabel: structureKindLabel(m.kind),
           statusLabel: MEMBER_STATUS_LABELS[m.status] ?? m.status,
-          assignmentTexts: assignmentTexts(m.assignments),
+          assignmentTexts: assignmentTexts(m.assignments, tender.lots),
           canAnswer: bid.status === 'forming' && bid.viewer.memberStructureIds.includes(m.structureId) && !m.isLead,
           canRemove: bid.viewer.canEdit && !m.isLead,
         })),

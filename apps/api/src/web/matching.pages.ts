@@ -6,10 +6,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { StructuresService } from '@app/catalogue';
 import type { FieldError } from '@app/common';
-import { GROUP_FORMS, formatPercentFr, structureKindLabel } from '@app/domain';
+import { GROUP_FORMS, structureKindLabel } from '@app/domain';
 import { MatchingRunView, MatchingRunsService } from '@app/matching';
 import { TenderView, TendersService } from '@app/tenders';
 import { CreateMatchingRunDto } from '../matching/matching.dto';
+import { assignmentTexts } from './bid-form';
 import { FormBody, validateAs } from './forms';
 import { MatchingFormValues, parseMatchingForm } from './matching-form';
 import { CsrfGuard, PageRenderer, PageRequest, formProblem } from './page-renderer';
@@ -139,7 +140,7 @@ export function presentProposal(proposal: MatchingRunView['proposals'][number], 
     members: proposal.members.map((m) => ({
       ...m,
       kindLabel: structureKindLabel(m.kind),
-      assignmentTexts: m.assignments.map((a) => `Lot ${a.lot}${a.workPackage ? `, prestation ${a.workPackage}` : ''} : ${formatPercentFr(a.share)}`),
+      assignmentTexts: assignmentTexts(m.assignments, tender.lots),
     })),
   };
 }

@@ -96,6 +96,8 @@ export function createViewEnvironment(options: { cache: boolean }): nunjucks.Env
   env.addFilter('datetime', formatDateTime);
   env.addFilter('isoDay', isoDay);
   env.addFilter('kindLabel', (kind: StructureKind) => structureKindLabel(kind) ?? kind);
+  /** The kind as tables show it: the acronym of inclusive kinds (EI, ESAT…), a word for ordinary companies. */
+  env.addFilter('kindShort', (kind: StructureKind) => (kind === 'COMPANY' ? 'Entreprise' : kind));
   env.addFilter('prestationLabel', (p: PrestationType) => prestationLabel(p) ?? p);
   env.addFilter('reservationLabel', (r: Reservation) => reservationLabel(r) ?? r);
   /** First letter upper-cased, the rest untouched (nunjucks' capitalize lowercases "(EI)"). */
