@@ -294,6 +294,24 @@ describe('matching runs (API → BullMQ → worker → proposals)', () => {
       for (const p of withReserved) for (const m of p.members) expect(excluded.has(m.structureId)).toBe(false);
     });
 
+    it('openness: an imported row nobody updated is proposed with a warning; once its owner says no, it is left out', async () => {
+      const aci = structures.aciCleaning.id;
+      const hasAci = (p: MatchingRunView['proposals'][number]) => p.members.some((m) => m.structureId === aci);
+      // As the register import leaves it: "not open" is the import's default, not the structure's answer.
+      await t.dataSource.query(`UPDATE structures SET source = 'register', edited_at = NULL, open_to_co_contracting = false WHERE id = $1`, [aci]);
+      const undeclared = await waitForRun(supplier.auth, await launch(supplier.auth, { lots: [2], topK: 5 }));
+      expect(undeclared.proposals.filter(hasAci).length).toBeGreaterThan(0);
+      for (const p of undeclared.proposals.filter(hasAci)) {
+        expect(p.warnings.some((w) => w.includes('Régie Propreté Villeurbanne') && w.includes('pas encore déclaré son ouverture à la cotraitance'))).toBe(true);
+      }
+      // Its owner answers "no" (the value does not change, the answer does).
+      await t.http().patch(`/api/v1/structures/${aci}`).set(supplier.auth).send({ openToCoContracting: false }).expect(200);
+      const declined = await waitForRun(supplier.auth, await launch(supplier.auth, { lots: [2], topK: 5 }));
+      expect(declined.status).toBe('succeeded');
+      expect(declined.proposals.filter(hasAci)).toEqual([]);
+      await t.http().patch(`/api/v1/structures/${aci}`).set(supplier.auth).send({ openToCoContracting: true }).expect(200);
+    });
+
     it('is readable by the requester, the tender’s buyer and admins only; lists are scoped', async () => {
       await t.http().get(`/api/v1/matching-runs/${anchoredRun.id}`).set(buyer.auth).expect(200);
       await t.http().get(`/api/v1/matching-runs/${anchoredRun.id}`).set(outsider.auth).expect(404);

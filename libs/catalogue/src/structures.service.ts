@@ -91,7 +91,9 @@ export class StructuresService {
       this.assertCanManage(actor, structure);
       const before = JSON.stringify(structure);
       this.apply(structure, patch);
-      if (JSON.stringify(structure) === before) return structure;
+      // Saying "not open to co-contracting" on an imported row is an answer even if the value stays the same.
+      const declaresOpenness = patch.openToCoContracting !== undefined && structure.editedAt === null;
+      if (JSON.stringify(structure) === before && !declaresOpenness) return structure;
       const saved = await manager.save(structure);
       // An owner's (or admin's) edit is never overwritten by a register re-import.
       await manager.query(`UPDATE structures SET edited_at = now() WHERE id = $1`, [saved.id]);

@@ -80,8 +80,8 @@ export interface CandidateStructure {
   prestationTypes: PrestationType[];
   annualRevenueEur: number | null;
   openToCoContracting: boolean;
-  /** false for register rows nobody has claimed: their openness to co-contracting was never declared. */
-  claimed: boolean;
+  /** false for register rows no owner has edited yet: openToCoContracting is then the import's default. */
+  opennessDeclared: boolean;
   interventionArea: InterventionArea;
 }
 
@@ -130,7 +130,7 @@ interface StructureRow {
   prestation_types: string;
   revenue: number | null;
   open_to_co_contracting: boolean;
-  claimed: boolean;
+  openness_declared: boolean;
   sectors_inferred_only: boolean;
 }
 
@@ -206,7 +206,7 @@ function servingSql(withSectors: boolean): string {
   return `
   SELECT s.id, s.siret, s.kind, s.department, s.lat, s.lon, s.area_type, s.radius_km,
          CASE WHEN s.area_type <> 'radius' THEN array_to_string(s.area_codes, ',') END AS area_codes,
-         s.sectors, s.sectors_inferred_only, array_to_string(s.prestation_types, ',') AS prestation_types, s.revenue, s.open_to_co_contracting, s.claimed
+         s.sectors, s.sectors_inferred_only, array_to_string(s.prestation_types, ',') AS prestation_types, s.revenue, s.open_to_co_contracting, s.openness_declared
   FROM structure_candidates s
   WHERE s.area_keys && $1::text[]
     AND s.kind = ANY($2::text[])${withSectors ? `
@@ -518,7 +518,7 @@ function toCandidateStructure(row: StructureRow, details: DetailsRow | undefined
     prestationTypes: prestationTypesOf(row),
     annualRevenueEur: row.revenue,
     openToCoContracting: row.open_to_co_contracting,
-    claimed: row.claimed,
+    opennessDeclared: row.openness_declared,
     interventionArea: details?.intervention_area ?? areaOf(row),
   };
 }

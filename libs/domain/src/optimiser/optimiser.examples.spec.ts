@@ -122,7 +122,7 @@ describe('optimiseGroupings — examples', () => {
     );
   });
 
-  it('openness to co-contracting: a declared "no" excludes, an unclaimed register row is proposed with a warning', async () => {
+  it('openness to co-contracting: a declared "no" excludes, a register row its owner never updated is proposed with a warning', async () => {
     const withOpenness = (openToCoContracting: OptimiserCandidate['openToCoContracting']) =>
       catalogue.map((c) => (c.structureId === 'net-insertion' ? { ...c, openToCoContracting } : c));
     const closed = await optimiseGroupings({ ...base, candidates: withOpenness(false), anchorStructureId: 'propre-rhone' }, highs);
@@ -132,7 +132,7 @@ describe('optimiseGroupings — examples', () => {
     const [best] = undeclared.proposals;
     expect(best.members.map((m) => m.structureId)).toContain('net-insertion');
     expect(best.warnings).toContain(
-      'L’EI Net’Insertion n’a pas encore déclaré son ouverture à la cotraitance (fiche du registre non revendiquée) : à contacter avant de constituer le groupement.',
+      'L’EI Net’Insertion n’a pas encore déclaré son ouverture à la cotraitance (fiche issue du registre, pas encore mise à jour par la structure) : à contacter avant de constituer le groupement.',
     );
   });
 

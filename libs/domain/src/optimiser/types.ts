@@ -17,7 +17,7 @@ export interface OptimiserCandidate {
   /** 0–100 keyed by "lot:workPackageCode"; refines the lot score for specialists. */
   workPackageScores?: Record<string, number>;
   /**
-   * true / false as declared by the structure's owner; 'undeclared' for register rows nobody has claimed yet
+   * true / false as declared by the structure's owner; 'undeclared' for register rows their owner has not updated yet
    * (the register says nothing about it): proposed, with a warning to ask them first.
    */
   openToCoContracting: boolean | 'undeclared';

@@ -40,11 +40,11 @@ function uncertainEligibilityWarnings(context: WarningContext): string[] {
     .map((c) => `Éligibilité incertaine de ${label(c)} au lot réservé : ${[...new Set(c.uncertainEligibility)].join(' ; ')} (V13).`);
 }
 
-/** Register rows nobody has claimed say nothing of co-contracting: the user must ask before counting on them. */
+/** Register rows their owner never updated say nothing of co-contracting: the user must ask before counting on them. */
 function undeclaredOpennessWarnings(context: WarningContext): string[] {
   const undeclared = membersOf(context).filter((c) => c.candidate.openToCoContracting === 'undeclared');
   if (undeclared.length === 0) return [];
-  return [`${capitalise(enumerate(undeclared.map(label)))} n’${undeclared.length > 1 ? 'ont' : 'a'} pas encore déclaré ${undeclared.length > 1 ? 'leur' : 'son'} ouverture à la cotraitance (fiche du registre non revendiquée) : à contacter avant de constituer le groupement.`];
+  return [`${capitalise(enumerate(undeclared.map(label)))} n’${undeclared.length > 1 ? 'ont' : 'a'} pas encore déclaré ${undeclared.length > 1 ? 'leur' : 'son'} ouverture à la cotraitance (fiche issue du registre, pas encore mise à jour par la structure) : à contacter avant de constituer le groupement.`];
 }
 
 /** V19 (AI 480 h cap per worker and company) and V20 (GEIQ provides staff to its member firms only). */

@@ -159,14 +159,15 @@ export class MatchingPipeline {
       servesExecutionPlace: false,
       sectors: anchor.sectors.map((s) => s.code),
       lotScores: {},
-      openToCoContracting: declaredOpenness({ claimed: anchor.ownerId !== null, openToCoContracting: anchor.openToCoContracting }),
+      // Same rule as structure_candidates.openness_declared (migration 1700000003000).
+      openToCoContracting: declaredOpenness({ opennessDeclared: anchor.source !== 'register' || anchor.editedAt !== null, openToCoContracting: anchor.openToCoContracting }),
     };
   }
 }
 
-/** An unclaimed register row has never been asked about co-contracting: its `false` is a default, not an answer. */
-function declaredOpenness(structure: { claimed: boolean; openToCoContracting: boolean }): boolean | 'undeclared' {
-  return !structure.claimed && !structure.openToCoContracting ? 'undeclared' : structure.openToCoContracting;
+/** A register row its owner never edited was never asked about co-contracting: its `false` is a default, not an answer. */
+function declaredOpenness(structure: { opennessDeclared: boolean; openToCoContracting: boolean }): boolean | 'undeclared' {
+  return !structure.opennessDeclared && !structure.openToCoContracting ? 'undeclared' : structure.openToCoContracting;
 }
 
 /**

@@ -43,6 +43,8 @@ export class StructureEntity {
   @Column({ type: 'jsonb', default: () => "'{}'" }) contact: { email?: string; phone?: string; website?: string };
   @Column({ name: 'open_to_co_contracting', type: 'boolean', default: false }) openToCoContracting: boolean;
   @Column({ type: 'text' }) source: StructureSource;
+  /** Last edit by the owner or an admin (never by an import): a register re-import then leaves the row alone. */
+  @Column({ type: 'timestamptz', name: 'edited_at', nullable: true }) editedAt: Date | null;
   @Column({ type: 'text', array: true, default: () => "'{}'" }) flags: StructureFlag[];
   @Column({ name: 'owner_id', type: 'uuid', nullable: true }) ownerId: string | null;
   @Column({ name: 'delisted_at', type: 'timestamptz', nullable: true }) delistedAt: Date | null;

@@ -113,8 +113,9 @@ export class Tenders1700000003000 implements MigrationInterface {
       prestation_types text[] NOT NULL,
       revenue double precision,
       open_to_co_contracting boolean NOT NULL,
-      -- false for register rows nobody owns: their openness to co-contracting was never declared.
-      claimed boolean NOT NULL DEFAULT false)`);
+      -- false for register rows no owner or admin has edited yet: their openness to co-contracting is a default
+      -- of the import, not an answer (the register says nothing about it).
+      openness_declared boolean NOT NULL DEFAULT false)`);
     // The half-degree cells of the box holding every point within `radius_km` (1° of latitude ≥ 110.5 km;
     // longitude degrees shrink with cos(latitude)). 50 km mirrors the domain's DEFAULT_RADIUS_KM.
     await q.query(`CREATE OR REPLACE FUNCTION candidate_area_keys(area_type text, lat double precision, lon double precision,
@@ -144,7 +145,7 @@ export class Tenders1700000003000 implements MigrationInterface {
           RETURN;
         END IF;
         INSERT INTO structure_candidates (id, siret, kind, department, lat, lon, area_type, radius_km, area_codes, area_keys,
-          sectors, sector_codes, sectors_inferred_only, prestation_types, revenue, open_to_co_contracting, claimed)
+          sectors, sector_codes, sectors_inferred_only, prestation_types, revenue, open_to_co_contracting, openness_declared)
         VALUES (s.id, s.siret, s.kind, s.department, s.lat, s.lon, kind_of_area, radius, codes,
           candidate_area_keys(kind_of_area, s.lat, s.lon, radius, codes, s.department),
           s.sectors,
@@ -153,12 +154,12 @@ export class Tenders1700000003000 implements MigrationInterface {
                THEN NOT EXISTS (SELECT 1 FROM jsonb_array_elements(s.sectors) e WHERE (e->>'inferred') IS DISTINCT FROM 'true') ELSE true END,
           s.prestation_types,
           CASE WHEN jsonb_typeof(s.capacity->'annualRevenueEur') = 'number' THEN (s.capacity->>'annualRevenueEur')::double precision END,
-          s.open_to_co_contracting, s.owner_id IS NOT NULL)
+          s.open_to_co_contracting, s.source <> 'register' OR s.edited_at IS NOT NULL)
         ON CONFLICT (id) DO UPDATE SET siret = EXCLUDED.siret, kind = EXCLUDED.kind, department = EXCLUDED.department, lat = EXCLUDED.lat,
           lon = EXCLUDED.lon, area_type = EXCLUDED.area_type, radius_km = EXCLUDED.radius_km, area_codes = EXCLUDED.area_codes,
           area_keys = EXCLUDED.area_keys, sectors = EXCLUDED.sectors, sector_codes = EXCLUDED.sector_codes,
           sectors_inferred_only = EXCLUDED.sectors_inferred_only, prestation_types = EXCLUDED.prestation_types,
-          revenue = EXCLUDED.revenue, open_to_co_contracting = EXCLUDED.open_to_co_contracting, claimed = EXCLUDED.claimed;
+          revenue = EXCLUDED.revenue, open_to_co_contracting = EXCLUDED.open_to_co_contracting, openness_declared = EXCLUDED.openness_declared;
       END $$`);
     await q.query(`CREATE OR REPLACE FUNCTION sync_structure_candidate() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
