@@ -4,6 +4,7 @@ import './register-aliases';
 import 'reflect-metadata';
 import { openDatabase } from '@app/persistence';
 import { databaseExists, withAdminClient } from './databases';
+import { deleteRedisKeysWhere } from './redis-keys';
 import { PG_ROOT_URL, templateDatabase, testRunId } from './test-env';
 import { seedTemplate } from './seed-template';
 
@@ -23,7 +24,7 @@ export default async function globalSetup(): Promise<void> {
   console.log(`\n[global-setup] template database ready in ${Date.now() - started} ms`);
 }
 
-/** A run killed before its teardown leaves databases behind; they are recognised by the pid of a gone process. */
+/** A run killed before its teardown leaves databases and Redis keys behind; they carry the pid of a gone process. */
 async function dropDatabasesOfDeadRuns(): Promise<void> {
   await withAdminClient(async (client) => {
     const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^inclusion_(tpl|e2e)_[0-9]+'`);
@@ -31,6 +32,13 @@ async function dropDatabasesOfDeadRuns(): Promise<void> {
       const pid = Number(/^inclusion_(?:tpl|e2e)_(\d+)/.exec(datname)![1]);
       if (!isAlive(pid)) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
+  });
+  const alive = new Map<number, boolean>();
+  await deleteRedisKeysWhere('test_*', (key) => {
+    const pid = Number(/^test_(\d+)_/.exec(key)?.[1]);
+    if (!pid) return false;
+    if (!alive.has(pid)) alive.set(pid, isAlive(pid));
+    return !alive.get(pid);
   });
 }
 

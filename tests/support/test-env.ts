@@ -14,6 +14,7 @@ export function testRunId(): string {
 /** Migrated and seeded once per test run by global-setup; each test file clones it (fast). */
 export const templateDatabase = (): string => `inclusion_tpl_${testRunId()}`;
 export const testDatabasePrefix = (): string => `inclusion_e2e_${testRunId()}_`;
+export const testQueuePrefix = (): string => `test_${testRunId()}_`;
 
 export function uniqueName(prefix: string): string {
   return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -22,7 +23,8 @@ export function uniqueName(prefix: string): string {
 export function testConfig(databaseName: string, overrides: Partial<AppConfig> = {}): AppConfig {
   return {
     ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: `${PG_ROOT_URL}/${databaseName}`, REDIS_URL, JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123' }),
-    queuePrefix: uniqueName('test'),
+    // Carries the run id: teardown deletes this run's Redis keys, setup those of runs that died.
+    queuePrefix: `${testQueuePrefix()}${randomBytes(4).toString('hex')}`,
     seedOnStart: false,
     demoStructures: 0,
     ...overrides,
