@@ -1,25 +1,13 @@
 // Databases for the candidates bench: communes, the real 2020 register, generated structures on real
 // communes (the search bench's deterministic generator, seed 3003) and, for evidence, the DECP 2019 file.
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { RegisterImporter, upsertImportedStructures } from '@app/catalogue';
 import { openDatabase } from '@app/persistence';
 import { ReferenceIndex, ReferenceService, seedCommunes } from '@app/reference';
 import { CandidatesService, ContractEvidenceService, DecpImporter, TendersService, type ReferenceLookup } from '@app/tenders';
 import { BENCH_COLUMNS, generateBenchStructures } from '../search/generator';
+import { dropDatabase } from '../support/database';
 
-export async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  target.pathname = '/postgres';
-  const client = new Client({ connectionString: target.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
 
 export interface BenchCatalogue {
   dataSource: DataSource;
@@ -33,7 +21,7 @@ export interface BenchCatalogue {
 /** A fresh database with the register, then generated structures up to `size`, then (optionally) DECP. */
 export async function prepareCatalogue(url: string, size: number, options: { decpFile?: string; log?: (line: string) => void } = {}): Promise<BenchCatalogue> {
   const log = options.log ?? (() => undefined);
-  await recreateDatabase(url);
+  await dropDatabase(url);
   const dataSource = await openDatabase(url);
   const reference = await ReferenceIndex.load();
   await seedCommunes(dataSource, reference.allCommunes);

@@ -16,7 +16,7 @@ import { parse } from 'csv-parse/sync';
 import { isValidSiret, normaliseSiret } from '@app/domain';
 import { openDatabase } from '@app/persistence';
 import { REFERENCE_DATA_DIR, ReferenceIndex, findProjectRoot, seedCommunes } from '@app/reference';
-import { recreateDatabase } from '../candidates/setup';
+import { dropDatabase } from '../support/database';
 
 const ROOT = findProjectRoot();
 const DECP_FILE = join(ROOT, 'data', 'decp', 'decp-2018-2019.ndjson');
@@ -95,7 +95,7 @@ async function replicateRegister(dir: string, factor: number): Promise<{ file: s
 
 /** A database with only the communes, as a first import finds it after `npm start`'s first step. */
 async function freshDatabase(reference: ReferenceIndex): Promise<void> {
-  await recreateDatabase(DATABASE_URL);
+  await dropDatabase(DATABASE_URL);
   const dataSource = await openDatabase(DATABASE_URL);
   try {
     await seedCommunes(dataSource, reference.allCommunes);

@@ -16,7 +16,6 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { StructuresService, demoSiret } from '@app/catalogue';
 import { AppConfig, loadConfig } from '@app/config';
@@ -27,6 +26,7 @@ import { CandidatesService, TendersService } from '@app/tenders';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { AuthService } from '../../apps/api/src/auth/auth.service';
 import { seedDatabase } from '../../apps/cli/seed';
+import { dropDatabase } from '../support/database';
 
 const ROOT = findProjectRoot();
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/inclusion_bench_matching_worker';
@@ -48,18 +48,6 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 };
 
-async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  target.pathname = '/postgres';
-  const client = new Client({ connectionString: target.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
 
 function tenderInput() {
   return {
@@ -170,7 +158,7 @@ async function main(): Promise<void> {
   };
 
   log(`database ${DATABASE_URL}: recreate and seed (communes, SIAE register, demo catalogue of ${config.demoStructures})`);
-  await recreateDatabase(DATABASE_URL);
+  await dropDatabase(DATABASE_URL);
   const seedSource = await openDatabase(DATABASE_URL);
   await seedDatabase(seedSource, config, { log: (line) => log(line) });
   await seedSource.destroy();

@@ -13,7 +13,6 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { RegisterImporter, upsertImportedStructures } from '@app/catalogue';
 import { QUEUES, loadConfig } from '@app/config';
@@ -23,6 +22,7 @@ import { API_MALLOC_ARENA_MAX, API_NODE_FLAGS } from '../../apps/api/src/node-fl
 import { reindex } from '../../apps/cli/reindex';
 import { BENCH_COLUMNS, generateBenchStructures } from './generator';
 import { WORKLOAD, WorkloadQuery } from './workload';
+import { dropDatabase } from '../support/database';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/inclusion_bench_search';
@@ -52,15 +52,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  target.pathname = '/postgres';
-  const client = new Client({ connectionString: target.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
-  await client.end();
-}
 
 async function structureCount(dataSource: DataSource): Promise<number> {
   const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM structures WHERE delisted_at IS NULL`);
@@ -333,7 +324,7 @@ async function main(): Promise<void> {
   };
   const config = loadConfig(env);
   log(`database ${DATABASE_URL} (recreated)`);
-  await recreateDatabase(DATABASE_URL);
+  await dropDatabase(DATABASE_URL);
   const dataSource = await openDatabase(DATABASE_URL);
   const reference = await ReferenceIndex.load();
   await seedCommunes(dataSource, reference.allCommunes);

@@ -7,7 +7,7 @@ import { enqueueStructureIndexing } from '@app/persistence';
 import type { CommuneView, ReferenceIndex } from '@app/reference';
 import { ProgressReporter, SILENT_PROGRESS } from './progress';
 import { Random, createRandom } from './prng';
-import { ImportColumn, ImportRecord, upsertImportedStructures } from './register-importer';
+import { ImportColumn, ImportRecord, PLACED_STRUCTURE_COLUMNS, upsertImportedStructures } from './register-importer';
 
 export const DEFAULT_DEMO_SEED = 2020;
 
@@ -191,22 +191,7 @@ export function generateDemoStructures(reference: ReferenceIndex, options: DemoO
 }
 
 const DEMO_COLUMNS: readonly ImportColumn[] = [
-  'siren',
-  'name',
-  'brand',
-  'naf',
-  'address',
-  'post_code',
-  'city',
-  'commune_code',
-  'department',
-  'region',
-  'lat',
-  'lon',
-  'intervention_area',
-  'intervention_area_is_default',
-  'sectors',
-  'prestation_types',
+  ...PLACED_STRUCTURE_COLUMNS,
   'description',
   'offers',
   'client_references',

@@ -71,8 +71,8 @@ const COLUMN_TYPES = {
 
 export type ImportColumn = keyof typeof COLUMN_TYPES;
 
-/** The columns the register importer owns; compared to decide whether a stored row changed. */
-export const REGISTER_IMPORT_COLUMNS: readonly ImportColumn[] = [
+/** Identity, address, place, territory and activity: what every importer of structures writes. */
+export const PLACED_STRUCTURE_COLUMNS: readonly ImportColumn[] = [
   'siren',
   'name',
   'brand',
@@ -89,10 +89,10 @@ export const REGISTER_IMPORT_COLUMNS: readonly ImportColumn[] = [
   'intervention_area_is_default',
   'sectors',
   'prestation_types',
-  'contact',
-  'open_to_co_contracting',
-  'flags',
 ];
+
+/** The columns the register importer owns; compared to decide whether a stored row changed. */
+export const REGISTER_IMPORT_COLUMNS: readonly ImportColumn[] = [...PLACED_STRUCTURE_COLUMNS, 'contact', 'open_to_co_contracting', 'flags'];
 
 export type ImportRecord = { siret: string; kind: string } & Partial<Record<ImportColumn, unknown>>;
 
