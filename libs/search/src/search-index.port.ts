@@ -27,21 +27,15 @@ export interface IndexedStructure {
   location: GeoPoint | null;
 }
 
-export interface SearchHit {
-  id: string;
-  siret: string;
-  name: string;
-  brand: string | null;
-  kind: StructureKind;
-  communeCode: string | null;
-  communeName: string | null;
-  department: string | null;
-  sectors: string[];
-  prestationTypes: PrestationType[];
+/** The contract's hit: the structure's display fields, its distance to the asked place, the relevance. */
+export type SearchHit = Pick<
+  IndexedStructure,
+  'id' | 'siret' | 'name' | 'brand' | 'kind' | 'communeCode' | 'communeName' | 'department' | 'sectors' | 'prestationTypes'
+> & {
   distanceKm?: number;
   /** Relevance, higher is better; comparable within one response only. */
   score: number;
-}
+};
 
 export type FacetCounts = Partial<Record<SearchFacet, Record<string, number>>>;
 
