@@ -2,6 +2,7 @@
 // queue and worker, the page follows its progress (polling with JavaScript, an "Actualiser" link without), then
 // compares the proposals with members, roles, shares, explanations and warnings.
 import { BrowserHarness, screenshot, startBrowserHarness } from '../support/browser';
+import { villeurbanneTender } from '../support/bid-fixtures';
 import { signUp } from '../support/test-app';
 import { createStructure } from '../support/web-fixtures';
 
@@ -27,30 +28,7 @@ describe('matching runs in the browser', () => {
       .http()
       .post('/api/v1/tenders')
       .set(buyer.auth)
-      .send({
-        title: 'Espaces verts et nettoyage des équipements sportifs',
-        buyer: { name: 'Ville de Villeurbanne', kind: 'public' },
-        cpvCodes: ['77310000-6'],
-        executionCommuneCode: '69266',
-        responseDeadline: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        durationMonths: 12,
-        lots: [
-          {
-            number: 1,
-            title: 'Entretien des espaces verts',
-            sectors: ['entretien-espaces-verts'],
-            estimatedAmountEur: 300_000,
-            prestationType: 'PREST',
-            reservation: 'NONE',
-            socialClause: { type: 'EXECUTION_CONDITION' },
-            workPackages: [
-              { code: 'TONTE', title: 'Tonte et débroussaillage', sectors: ['entretien-espaces-verts'], share: 0.6 },
-              { code: 'TAILLE', title: 'Taille et élagage', sectors: ['elagage-abattage'], share: 0.4 },
-            ],
-          },
-          { number: 2, title: 'Nettoyage des vestiaires', sectors: ['nettoyage-locaux'], estimatedAmountEur: 120_000, prestationType: 'PREST', reservation: 'L2113-13' },
-        ],
-      })
+      .send(villeurbanneTender({ title: 'Espaces verts et nettoyage des équipements sportifs' }))
       .expect(201);
     tenderId = tender.body.id;
     await h.t.http().post(`/api/v1/tenders/${tenderId}/publish`).set(buyer.auth).expect(200);
@@ -82,7 +60,7 @@ describe('matching runs in the browser', () => {
     const first = page.locator('#proposition-1');
     await first.getByRole('link', { name: 'Paysages Durables SAS' }).waitFor();
     expect(await first.getByText('Mandataire', { exact: true }).count()).toBe(1);
-    await first.getByText(/Lot 1, prestation « (Tonte et débroussaillage|Taille et élagage) » : \d/).first().waitFor();
+    await first.getByText(/Lot 1, prestation « (Tonte et débroussaillage|Taille des haies et élagage) » : \d/).first().waitFor();
     await first.getByRole('heading', { name: 'Pourquoi ce groupement' }).waitFor();
     expect(await first.locator('ul li').count()).toBeGreaterThan(1);
     // The anchor is an ordinary company: lot 2 (reserved to SIAE) is left out and the run says why (V13).

@@ -12,6 +12,7 @@ import { MatchingPipeline, MatchingQueueProducer, MatchingRunStore, MatchingWork
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/http/configure-app';
 import { createWorkerContext } from '../../apps/worker/src/worker.bootstrap';
+import { villeurbanneTender } from '../support/bid-fixtures';
 import { TestApp, createTestApp, signUp } from '../support/test-app';
 
 // Runs go through a real queue and solver: allow them time (the project's testTimeout does not reach hooks).
@@ -63,39 +64,7 @@ describe('matching runs (API → BullMQ → worker → proposals)', () => {
       .http()
       .post('/api/v1/tenders')
       .set(owner.auth)
-      .send({
-        title,
-        buyer: { name: 'Ville de Villeurbanne', kind: 'public' },
-        cpvCodes: ['77310000-6'],
-        executionCommuneCode: '69266',
-        responseDeadline: new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString(),
-        durationMonths: 12,
-        lots: [
-          {
-            number: 1,
-            title: 'Entretien des espaces verts',
-            cpvCodes: ['77310000-6'],
-            sectors: ['entretien-espaces-verts'],
-            estimatedAmountEur: 300_000,
-            prestationType: 'PREST',
-            reservation: 'NONE',
-            socialClause: { type: 'EXECUTION_CONDITION' },
-            workPackages: [
-              { code: 'TONTE', title: 'Tonte et débroussaillage', sectors: ['entretien-espaces-verts'], share: 0.6 },
-              { code: 'TAILLE', title: 'Taille des haies et élagage', sectors: ['elagage-abattage'], share: 0.4 },
-            ],
-          },
-          {
-            number: 2,
-            title: 'Nettoyage des locaux',
-            cpvCodes: ['90919200-4'],
-            sectors: ['nettoyage-locaux'],
-            estimatedAmountEur: 120_000,
-            prestationType: 'PREST',
-            reservation: 'L2113-13',
-          },
-        ],
-      });
+      .send(villeurbanneTender({ title }));
     expect(res.status).toBe(201);
     if (publish) await t.http().post(`/api/v1/tenders/${res.body.id}/publish`).set(owner.auth).expect((r) => expect(r.status).toBeLessThan(300));
     return res.body;

@@ -41,41 +41,42 @@ export interface TenderOptions {
 }
 
 /**
- * Lot 1: green spaces with two work packages and a social clause; lot 2: cleaning reserved L2113-13.
- * Published unless told otherwise.
+ * The tender most journeys answer, in Villeurbanne: lot 1 green spaces with two work packages and a social
+ * clause; lot 2 cleaning reserved L2113-13.
  */
+export function villeurbanneTender(options: Omit<TenderOptions, 'publish'> = {}) {
+  return {
+    title: options.title ?? 'Entretien des espaces verts et nettoyage des équipements',
+    buyer: { name: 'Ville de Villeurbanne', kind: 'public' },
+    cpvCodes: ['77310000-6'],
+    executionCommuneCode: '69266',
+    responseDeadline: inDays(30),
+    durationMonths: 12,
+    multipleBidsForbidden: options.multipleBidsForbidden ?? false,
+    mandataireSolidaireRequired: options.mandataireSolidaireRequired ?? false,
+    lots: options.lots ?? [
+      {
+        number: 1,
+        title: 'Entretien des espaces verts',
+        cpvCodes: ['77310000-6'],
+        sectors: ['entretien-espaces-verts'],
+        estimatedAmountEur: 300_000,
+        prestationType: 'PREST',
+        reservation: 'NONE',
+        socialClause: { type: 'EXECUTION_CONDITION' },
+        workPackages: [
+          { code: 'TONTE', title: 'Tonte et débroussaillage', sectors: ['entretien-espaces-verts'], share: 0.6 },
+          { code: 'TAILLE', title: 'Taille des haies et élagage', sectors: ['elagage-abattage'], share: 0.4 },
+        ],
+      },
+      { number: 2, title: 'Nettoyage des locaux', cpvCodes: ['90919200-4'], sectors: ['nettoyage-locaux'], estimatedAmountEur: 120_000, prestationType: 'PREST', reservation: 'L2113-13' },
+    ],
+  };
+}
+
+/** `villeurbanneTender`, created by the buyer and published unless told otherwise. */
 export async function createBidTender(t: TestApp, buyer: Person, options: TenderOptions = {}) {
-  const res = await t
-    .http()
-    .post('/api/v1/tenders')
-    .set(buyer.auth)
-    .send({
-      title: options.title ?? 'Entretien des espaces verts et nettoyage des équipements',
-      buyer: { name: 'Ville de Villeurbanne', kind: 'public' },
-      cpvCodes: ['77310000-6'],
-      executionCommuneCode: '69266',
-      responseDeadline: inDays(30),
-      durationMonths: 12,
-      multipleBidsForbidden: options.multipleBidsForbidden ?? false,
-      mandataireSolidaireRequired: options.mandataireSolidaireRequired ?? false,
-      lots: options.lots ?? [
-        {
-          number: 1,
-          title: 'Entretien des espaces verts',
-          cpvCodes: ['77310000-6'],
-          sectors: ['entretien-espaces-verts'],
-          estimatedAmountEur: 300_000,
-          prestationType: 'PREST',
-          reservation: 'NONE',
-          socialClause: { type: 'EXECUTION_CONDITION' },
-          workPackages: [
-            { code: 'TONTE', title: 'Tonte et débroussaillage', sectors: ['entretien-espaces-verts'], share: 0.6 },
-            { code: 'TAILLE', title: 'Taille des haies et élagage', sectors: ['elagage-abattage'], share: 0.4 },
-          ],
-        },
-        { number: 2, title: 'Nettoyage des locaux', cpvCodes: ['90919200-4'], sectors: ['nettoyage-locaux'], estimatedAmountEur: 120_000, prestationType: 'PREST', reservation: 'L2113-13' },
-      ],
-    });
+  const res = await t.http().post('/api/v1/tenders').set(buyer.auth).send(villeurbanneTender(options));
   if (res.status !== 201) throw new Error(`tender not created: ${res.status} ${JSON.stringify(res.body)}`);
   if (options.publish ?? true) await t.http().post(`/api/v1/tenders/${res.body.id}/publish`).set(buyer.auth).expect(200);
   return res.body as { id: string; title: string };
