@@ -4,8 +4,8 @@
 //    published tenders in 15 places (metropoles to rural prefectures, overseas included) with 3 lots each
 //    (cleaning, reserved green spaces with a clause, staff provision); GET …/lots/:n/candidates through
 //    HTTP, one request at a time, after a warm-up pass.
-// 2. Quality: the real register only; recall@10/@20 of the actual holders of decp-inclusive-holders-dev
-//    contracts, beside a distance-only ranking (bench/candidates/quality.ts).
+// 2. Quality: the real register only; recall@10/@20/@50 and nDCG@10 of the actual holders of every real
+//    contract of data/decp, leave one out, beside distance only and the old score (bench/candidates/quality.ts).
 // 3. DECP import: the full 2018–2019 file, then the idempotent re-run.
 // Results go to bench/candidates/results/latest.json and the table of bench/candidates/README.md.
 import 'reflect-metadata';
@@ -22,8 +22,9 @@ import { findProjectRoot } from '@app/reference';
 import { DecpImporter } from '@app/tenders';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/http/configure-app';
-import { evaluateRecall } from './quality';
-import { candidatesServices, prepareCatalogue } from './setup';
+import { evaluate, type RankingMetrics } from './quality';
+import { qualityCases } from './refit';
+import { prepareCatalogue } from './setup';
 
 const ROOT = findProjectRoot();
 const DECP_DIR = join(ROOT, 'data', 'decp');
@@ -122,7 +123,7 @@ async function latency() {
     }
     const totals = new Map<string, number>();
     for (const t of targets) {
-      const res = await request(port, 'GET', `/api/v1/tenders/${t.tender}/lots/${t.lot}/candidates?perPage=20`);
+      const res = await request(port, 'GET', `/api/v1/tenders/${t.tender}/lots/${t.lot}/candidates?perPage=20&includeDemo=true`);
       totals.set(`${t.place}/${t.lot}`, res.json.total);
     }
     const times: number[] = [];
@@ -130,7 +131,7 @@ async function latency() {
     for (let r = 0; r < ROUNDS; r++) {
       for (const t of targets) {
         const started = performance.now();
-        const res = await request(port, 'GET', `/api/v1/tenders/${t.tender}/lots/${t.lot}/candidates?perPage=20`);
+        const res = await request(port, 'GET', `/api/v1/tenders/${t.tender}/lots/${t.lot}/candidates?perPage=20&includeDemo=true`);
         times.push(performance.now() - started);
         if (res.status !== 200) throw new Error(`candidates ${res.status}`);
         server.push(res.json.tookMs);
@@ -158,19 +159,15 @@ async function latency() {
 }
 
 async function quality() {
-  log('quality: the real register, DECP 2019 for the evidence variant…');
-  const catalogue = await prepareCatalogue(QUALITY_DB, 0, { decpFile: join(DECP_DIR, 'decp-2018-2019.ndjson') });
-  try {
-    const services = candidatesServices(catalogue.dataSource, catalogue.reference);
-    return await evaluateRecall(catalogue.dataSource, services.lookup, services.candidates, join(DECP_DIR, 'decp-inclusive-holders-dev.ndjson'));
-  } finally {
-    await catalogue.dataSource.destroy();
-  }
+  log('quality: the real register, every DECP file as evidence, leave one out…');
+  const { cases, files } = await qualityCases();
+  return evaluate(cases, files, files[0].file);
 }
 
 function writeReadme(results: { date: string; latency: Awaited<ReturnType<typeof latency>>; quality: Awaited<ReturnType<typeof quality>> }) {
   const { latency: l, quality: q } = results;
   const pct = (x: number) => `${round(x * 100)} %`;
+  const row = (name: string, m: RankingMetrics) => `| ${name} | ${pct(m.recallAt10)} | ${pct(m.recallAt20)} | ${pct(m.recallAt50)} | ${m.ndcgAt10.toFixed(3)} |`;
   const table = [
     `Measured ${results.date} on ${l.host.cpu}, ${l.host.memoryGb} GB, ${l.host.kernel}, Node ${l.host.node}, PostgreSQL ${l.host.postgres} (default settings, shared_buffers 128 MB); API (in the bench process), PostgreSQL and client on the same machine, shared with other work (load average ${l.host.loadBefore} before, ${l.host.loadAfter} after the latency run).`,
     '',
@@ -178,16 +175,22 @@ function writeReadme(results: { date: string; latency: Awaited<ReturnType<typeof
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
     `| ${l.structures.toLocaleString('en')} | ${l.requests} | ${l.latencyMs.median} ms | ${l.latencyMs.p95} ms | ${l.latencyMs.p99} ms | ${l.latencyMs.max} ms | ${l.serverMs.median} / ${l.serverMs.p95} ms | ${l.candidatesPerLot.min} / ${l.candidatesPerLot.median} / ${l.candidatesPerLot.max} |`,
     '',
-    `Quality over decp-inclusive-holders-dev.ndjson: ${q.records} records → ${q.contracts} distinct contracts → ${q.evaluated} evaluated (${q.excluded.noHolderInCatalogue} left out: none of their holders is in the register by SIRET). The actual holder is a candidate at all (serves the place, may do the work) in ${pct(q.served)} of them.`,
+    'Quality, leave one out (the real register only, no demo structure):',
     '',
-    '| ranking | recall@10 | recall@20 |',
-    '|---|---:|---:|',
-    `| score (\`scoreCandidate\`, no evidence) | ${pct(q.recallAt10)} | ${pct(q.recallAt20)} |`,
-    q.withEvidence ? `| score with DECP evidence (same buyer's contracts left out) | ${pct(q.withEvidence.recallAt10)} | ${pct(q.withEvidence.recallAt20)} |` : '',
-    `| distance only (baseline) | ${pct(q.baselineRecallAt10)} | ${pct(q.baselineRecallAt20)} |`,
+    ...q.files.map((f) => `- ${f.file}: ${f.records.toLocaleString('en')} records → ${f.contracts.toLocaleString('en')} distinct contracts (not already counted) → ${f.evaluated} evaluated (${f.noHolderInRegister.toLocaleString('en')} without a holder in the register by SIRET, ${f.placeNotLocated} without a located place).`),
     '',
+    ...q.sets.flatMap((set) => [
+      `**${set.name}**: ${set.evaluated} contracts; the holder is a candidate at all (serves the place, may do the work) in ${pct(set.served)} of them.`,
+      '',
+      '| ranking | recall@10 | recall@20 | recall@50 | nDCG@10 |',
+      '|---|---:|---:|---:|---:|',
+      row('(a) distance only (every structure serving the place)', set.distance),
+      row('(b) old score (hand weights, before issue 11)', set.oldScore),
+      row('(c) fitted model, leave one out', set.fitted),
+      '',
+    ]),
     `DECP 2018–2019 import (9,349 records → ${l.decp.contracts} contracts) into the 100k database: ${round((l.decp.firstRunMs ?? 0) / 1000)} s; idempotent re-run ${round(l.decp.rerunMs / 1000)} s (${l.decp.rerunUnchanged} unchanged).`,
-  ].filter((line) => line !== null).join('\n');
+  ].join('\n');
   const path = join(ROOT, 'bench', 'candidates', 'README.md');
   const readme = readFileSync(path, 'utf8');
   writeFileSync(path, readme.replace(/<!-- results:start -->[\s\S]*<!-- results:end -->/, `<!-- results:start -->\n${table}\n<!-- results:end -->`));
@@ -198,7 +201,7 @@ async function main() {
   log(`latency: median ${latencyResults.latencyMs.median} ms, p95 ${latencyResults.latencyMs.p95} ms over ${latencyResults.requests} requests`);
   const qualityResults = await quality();
   const { details, ...qualitySummary } = qualityResults;
-  log(`quality: ${JSON.stringify(qualitySummary)}`);
+  log(`quality: ${JSON.stringify(qualitySummary.sets)}`);
   const results = { date: new Date().toISOString().slice(0, 10), latency: latencyResults, quality: qualityResults };
   mkdirSync(join(ROOT, 'bench', 'candidates', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'candidates', 'results', 'latest.json'), JSON.stringify({ ...results, quality: { ...qualitySummary, details } }, null, 2));

@@ -10,6 +10,8 @@ export * from './insertion-hours';
 export * from './thresholds';
 export * from './cpv';
 export * from './scoring';
+export * from './candidate-model';
+export * from './ranking-fit';
 export * from './rules/grouping-amounts';
 export * from './rules/grouping-rules';
 export * from './rules/bid-rules';

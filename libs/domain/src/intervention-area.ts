@@ -47,3 +47,17 @@ export function areaCovers(area: InterventionArea, structure: AreaStructure, pla
       return distanceKm(structure.location, place.location) <= effectiveRadiusKm(area.radiusKm);
   }
 }
+
+/**
+ * An area that is the import's default radius is a guess: a structure is still served up to this multiple
+ * of it (ranked lower, its reasons say so). Mirrored by migration 1700000011000's area keys.
+ */
+export const GUESSED_RADIUS_TOLERANCE = 1.5;
+
+/** The default radius a place is beyond but within the tolerance of, or undefined (covered, or too far). */
+export function beyondGuessedRadius(area: InterventionArea, structure: AreaStructure, place: ExecutionPlace): number | undefined {
+  if (area.type !== 'radius' || structure.location === null) return undefined;
+  const radius = effectiveRadiusKm(area.radiusKm);
+  const km = distanceKm(structure.location, place.location);
+  return km > radius && km <= radius * GUESSED_RADIUS_TOLERANCE ? radius : undefined;
+}

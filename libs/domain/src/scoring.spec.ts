@@ -1,10 +1,20 @@
 import fc from 'fast-check';
+import { CANDIDATE_MODEL } from './candidate-model';
 import {
-  CANDIDATE_WEIGHTS,
-  distanceValue,
+  CANDIDATE_CRITERION_LABELS,
+  CANDIDATE_FEATURES,
+  candidateFeatures,
+  candidateUtility,
+  groupingMemberScore,
+  kindFamilyOf,
   lotAnnualAmountEur,
+  nearnessValue,
+  nearRankValue,
   pastContractsValue,
   scoreCandidate,
+  scoreOfUtility,
+  textWords,
+  type CandidateModel,
   type CandidateScoringInput,
   type ScoringStructure,
   type SectorInfo,
@@ -12,173 +22,175 @@ import {
 import { STRUCTURE_KINDS } from './vocabulary';
 
 const CATALOGUE: Record<string, SectorInfo> = {
-  NETTOYAGE_LOCAUX: { label: 'Nettoyage de locaux', group: 'PROPRETE' },
-  NETTOYAGE_VITRES: { label: 'Nettoyage de vitres', group: 'PROPRETE' },
-  ENTRETIEN_JARDINS: { label: 'Entretien de parcs et jardins', group: 'ESPACES_VERTS' },
+  'entretien-espaces-verts': { label: 'Entretien des espaces verts', group: 'ESPACES_VERTS' },
+  'elagage': { label: 'Élagage', group: 'ESPACES_VERTS' },
+  'nettoyage-locaux': { label: 'Nettoyage de locaux', group: 'PROPRETE' },
+  'insertion-qualification': { label: 'Insertion et qualification', group: 'FORMATION_INSERTION', generic: true },
 };
 
-const CLEANING_LOT = {
-  sectors: ['NETTOYAGE_LOCAUX'],
+const GREEN_LOT = {
+  sectors: ['entretien-espaces-verts'],
+  cpvCodes: ['77310000'],
   prestationType: 'PREST' as const,
   reservation: 'NONE' as const,
-  estimatedAmountEur: 1_200_000,
-  durationMonths: 48, // 300 k€ a year
+  estimatedAmountEur: 400_000,
+  durationMonths: 48, // 100 k€ a year
+  words: textWords('Entretien des espaces verts de la commune'),
 };
 
-const IDEAL_EI: ScoringStructure = {
-  kind: 'EI',
-  sectors: [{ code: 'NETTOYAGE_LOCAUX', inferred: false }],
-  prestationTypes: ['PREST'],
-  annualRevenueEur: 1_200_000,
-  openToCoContracting: true,
-  distanceKm: 12.3,
+/** A register ACI 0.2 km from the place, in the same commune, known only by its NAF code ("insertion"). */
+const NEARBY_ACI: ScoringStructure = {
+  kind: 'ACI',
+  sectors: [{ code: 'insertion-qualification', inferred: true }],
+  prestationTypes: [],
+  distanceKm: 0.2,
+  distanceRank: 1,
+  communeCode: '69266',
+  department: '69',
+  words: textWords('ASSOC JARDINS DE LA MARE'),
 };
 
 const input = (structure: Partial<ScoringStructure> = {}, extra: Partial<CandidateScoringInput> = {}): CandidateScoringInput => ({
-  lot: CLEANING_LOT,
-  structure: { ...IDEAL_EI, ...structure },
-  pastContracts: { similarNearby: 3, withinKm: 20 },
+  lot: GREEN_LOT,
+  structure: { ...NEARBY_ACI, ...structure },
+  place: { communeCode: '69266', department: '69' },
+  pastContracts: { similarNearby: 0, sameBuyer: 0 },
   sectorCatalogue: CATALOGUE,
   ...extra,
 });
 
-describe('scoreCandidate', () => {
-  it('worked example: a nearby cleaning EI with the right capacity scores 95.7 with readable French reasons', () => {
+describe('scoreCandidate (fitted model)', () => {
+  it('explains a real holder near the place in French, criterion by criterion', () => {
     const result = scoreCandidate(input());
-    expect(result.breakdown).toEqual({
-      sectorFit: 30, // declared sector
-      distance: 17.6, // (1 − 12.3/200)² × 20 = 17.62
-      pastContracts: 13.1, // (1 − 0.5³) × 15
-      kindFit: 15, // EI fits PREST (V21) and declares PREST
-      capacity: 10, // 1.2 M€ ≥ 1.5 × 300 k€
-      openness: 10,
-    });
-    expect(result.score).toBe(95.7);
     expect(result.reasons).toEqual([
-      'Secteur déclaré : Nettoyage de locaux',
-      "À 12 km du lieu d'exécution",
-      'A remporté 3 marchés similaires à moins de 20 km',
-      "Type de structure adapté : entreprise d'insertion (EI) pour une prestation de service",
-      'Capacité : CA 1,2 M€ pour un lot de 300 k€/an',
-      'Ouverte à la co-traitance',
+      'Métier précis non renseigné (seulement « insertion ») : à vérifier',
+      "À 0,2 km du lieu d'exécution (la plus proche)",
+      "Située dans la commune du lieu d'exécution",
+      "Atelier et chantier d'insertion (ACI) : type habituel pour l’entretien d’espaces verts",
+      "Chiffre d'affaires non renseigné",
     ]);
+    expect(Object.keys(result.breakdown)).toEqual(['sectorFit', 'distance', 'territory', 'kindFit', 'textMatch', 'pastContracts', 'capacity']);
+    expect(Object.values(result.breakdown).reduce((a, b) => a + b, 0)).toBeCloseTo(result.score, 6);
   });
 
-  it('default weights add up to 100 and the breakdown adds up to the score', () => {
-    expect(Object.values(CANDIDATE_WEIGHTS).reduce((a, b) => a + b, 0)).toBe(100);
-    const { score, breakdown } = scoreCandidate(input({ distanceKm: 47 }));
-    expect(Object.values(breakdown).reduce((a, b) => a + b, 0)).toBeCloseTo(score, 6);
+  it('labels every criterion in French', () => {
+    const { breakdown } = scoreCandidate(input());
+    for (const key of Object.keys(breakdown)) expect(CANDIDATE_CRITERION_LABELS[key as keyof typeof CANDIDATE_CRITERION_LABELS]).toMatch(/^[A-ZÉ]/);
   });
 
-  it('sector fit: declared exact > inferred exact > same group > none', () => {
+  it('separates nearby structures: 0.2 km ranks clearly above 14 km (log scale)', () => {
+    const near = scoreCandidate(input({ distanceKm: 0.2, distanceRank: 1 })).score;
+    const far = scoreCandidate(input({ distanceKm: 14, distanceRank: 30, communeCode: '69123' })).score;
+    expect(near - far).toBeGreaterThan(10);
+    expect(nearnessValue(0)).toBe(1);
+    expect(nearnessValue(500)).toBe(0);
+    expect(nearRankValue(1)).toBe(1);
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 800, noNaN: true }), fc.double({ min: 0, max: 800, noNaN: true }), (a, b) => {
+        expect(nearnessValue(Math.min(a, b))).toBeGreaterThanOrEqual(nearnessValue(Math.max(a, b)));
+      }),
+    );
+  });
+
+  it('sector levels are ordered: declared > inferred > neighbouring > unknown trade > none', () => {
     const points = (sectors: ScoringStructure['sectors']) => scoreCandidate(input({ sectors })).breakdown.sectorFit;
-    const declared = points([{ code: 'NETTOYAGE_LOCAUX', inferred: false }]);
-    const inferred = points([{ code: 'NETTOYAGE_LOCAUX', inferred: true }]);
-    const sameGroup = points([{ code: 'NETTOYAGE_VITRES', inferred: false }]);
-    const none = points([{ code: 'ENTRETIEN_JARDINS', inferred: false }]);
-    expect([declared, inferred, sameGroup, none]).toEqual([30, 21, 12, 0]);
-    expect(scoreCandidate(input({ sectors: [{ code: 'NETTOYAGE_LOCAUX', inferred: true }] })).reasons[0]).toBe(
-      'Secteur déduit de son activité (NAF) : Nettoyage de locaux',
-    );
-    expect(scoreCandidate(input({ sectors: [{ code: 'NETTOYAGE_VITRES', inferred: false }] })).reasons[0]).toBe(
-      'Secteur voisin : Nettoyage de vitres (même famille que Nettoyage de locaux)',
-    );
+    const declared = points([{ code: 'entretien-espaces-verts', inferred: false }]);
+    const inferred = points([{ code: 'entretien-espaces-verts', inferred: true }]);
+    const neighbour = points([{ code: 'elagage', inferred: true }]);
+    const unknown = points([]);
+    const none = points([{ code: 'nettoyage-locaux', inferred: true }]);
+    expect(declared).toBeGreaterThan(inferred);
+    expect(inferred).toBeGreaterThan(neighbour);
+    expect(neighbour).toBeGreaterThanOrEqual(unknown);
+    expect(unknown).toBeGreaterThanOrEqual(none);
   });
 
-  it('sector fit: a declared sector beats the same sector inferred, whichever comes first', () => {
-    const both = scoreCandidate(input({ sectors: [{ code: 'NETTOYAGE_LOCAUX', inferred: true }, { code: 'NETTOYAGE_LOCAUX', inferred: false }] }));
-    expect(both.breakdown.sectorFit).toBe(30);
+  it('unknown is neutral: never below a known weak value', () => {
+    const model = CANDIDATE_MODEL;
+    for (const f of CANDIDATE_FEATURES) {
+      expect(model.unknown[f]).toBeGreaterThanOrEqual(0);
+      expect(model.unknown[f]).toBeLessThanOrEqual(1);
+    }
+    const unknownRevenue = scoreCandidate(input({ annualRevenueEur: undefined })).breakdown.capacity;
+    const noRevenue = scoreCandidate(input({ annualRevenueEur: 0 })).breakdown.capacity;
+    const enough = scoreCandidate(input({ annualRevenueEur: 150_000 })).breakdown.capacity;
+    expect(unknownRevenue).toBeGreaterThan(noRevenue);
+    expect(enough).toBeGreaterThan(unknownRevenue);
+    const unknownDistance = scoreCandidate(input({ distanceKm: null, distanceRank: undefined }));
+    expect(unknownDistance.reasons).toContain("Distance au lieu d'exécution inconnue");
+    expect(unknownDistance.breakdown.distance).toBeGreaterThan(scoreCandidate(input({ distanceKm: 480, distanceRank: 999 })).breakdown.distance);
   });
 
-  it('sector fit: without a catalogue there is no group match and labels fall back to codes', () => {
-    const result = scoreCandidate(input({ sectors: [{ code: 'NETTOYAGE_VITRES', inferred: false }] }, { sectorCatalogue: undefined }));
-    expect(result.breakdown.sectorFit).toBe(0);
-    expect(scoreCandidate(input({}, { sectorCatalogue: undefined })).reasons[0]).toBe('Secteur déclaré : NETTOYAGE_LOCAUX');
+  it('openness to co-contracting does not count for a buyer; it counts in the grouping score', () => {
+    expect(scoreCandidate(input({ openToCoContracting: true })).score).toBe(scoreCandidate(input({ openToCoContracting: false })).score);
+    expect(groupingMemberScore(80, true)).toBeGreaterThan(groupingMemberScore(80, 'undeclared'));
+    expect(groupingMemberScore(80, 'undeclared')).toBeGreaterThan(groupingMemberScore(80, false));
+    expect(groupingMemberScore(100, true)).toBe(100);
+    expect(groupingMemberScore(0, false)).toBe(0);
   });
 
-  it('distance decays from 1 at 0 km to 0 at 200 km and never increases with distance', () => {
-    expect(distanceValue(0)).toBe(1);
-    expect(distanceValue(100)).toBeCloseTo(0.25);
-    expect(distanceValue(200)).toBe(0);
-    expect(distanceValue(450)).toBe(0);
-    fc.assert(fc.property(fc.double({ min: 0, max: 500, noNaN: true }), fc.double({ min: 0, max: 500, noNaN: true }), (a, b) => {
-      expect(distanceValue(Math.min(a, b))).toBeGreaterThanOrEqual(distanceValue(Math.max(a, b)));
-    }));
-    expect(scoreCandidate(input({ distanceKm: 0.3 })).reasons).toContain("À moins de 1 km du lieu d'exécution");
-    const unknown = scoreCandidate(input({ distanceKm: null }));
-    expect(unknown.breakdown.distance).toBe(10);
-    expect(unknown.reasons).toContain("Distance au lieu d'exécution inconnue");
+  it('a default radius exceeded ranks lower and says the radius is a guess', () => {
+    const beyond = scoreCandidate(input({ beyondGuessedRadiusKm: 50, distanceKm: 60, distanceRank: 40 }));
+    const inside = scoreCandidate(input({ distanceKm: 60, distanceRank: 40 }));
+    expect(beyond.score).toBeLessThanOrEqual(inside.score);
+    expect(beyond.reasons).toContain('Au-delà de son rayon d’intervention par défaut (50 km, une estimation de l’import) : zone à confirmer');
   });
 
-  it('V21 kind fit: an AI scores low on a service lot and high on a staff-provision lot; COMPANY is neutral', () => {
-    const ai = { kind: 'AI' as const, prestationTypes: ['DISP' as const] };
-    const onService = scoreCandidate(input(ai));
-    expect(onService.breakdown.kindFit).toBe(0.8); // (0.1 + 0) / 2 × 15
-    expect(onService.reasons).toContain('Type de structure peu adapté à une prestation de service : association intermédiaire (AI) (V21)');
-    expect(onService.reasons).toContain('Ne déclare pas la prestation de service parmi ses types de prestation');
-    const onDisp = scoreCandidate(input(ai, { lot: { ...CLEANING_LOT, prestationType: 'DISP' } }));
-    expect(onDisp.breakdown.kindFit).toBe(15);
-    expect(scoreCandidate(input({ kind: 'COMPANY', prestationTypes: [] })).breakdown.kindFit).toBe(7.5);
-  });
-
-  it('capacity compares annual revenue with the lot amount per year; unknown revenue is neutral', () => {
-    expect(lotAnnualAmountEur(CLEANING_LOT)).toBe(300_000);
-    expect(lotAnnualAmountEur({ estimatedAmountEur: 90_000 })).toBe(90_000);
-    expect(lotAnnualAmountEur({ estimatedAmountEur: 90_000, durationMonths: 6 })).toBe(180_000);
-    expect(scoreCandidate(input({ annualRevenueEur: 225_000 })).breakdown.capacity).toBe(5); // half of 1.5 × 300 k€
-    const unknown = scoreCandidate(input({ annualRevenueEur: undefined }));
-    expect(unknown.breakdown.capacity).toBe(5);
-    expect(unknown.reasons).toContain("Chiffre d'affaires non renseigné");
-    const noDuration = scoreCandidate(input({}, { lot: { ...CLEANING_LOT, durationMonths: undefined } }));
-    expect(noDuration.reasons).toContain('Capacité : CA 1,2 M€ pour un lot de 1,2 M€');
-  });
-
-  it('openness and past contracts', () => {
-    const closed = scoreCandidate(input({ openToCoContracting: false }));
-    expect(closed.breakdown.openness).toBe(0);
-    expect(closed.reasons).toContain('Non déclarée ouverte à la co-traitance');
+  it('kind prior per CPV family; past contracts and text give readable reasons', () => {
+    expect(kindFamilyOf(['79620000'])?.usualKinds).toContain('AI');
+    expect(kindFamilyOf(['45112710'])?.label).toBe('l’entretien d’espaces verts');
+    expect(kindFamilyOf(['45262000'])?.label).toBe('les travaux du bâtiment');
+    expect(scoreCandidate(input({ kind: 'ETTI' })).reasons).toContain("Entreprise de travail temporaire d'insertion (ETTI) : type peu habituel pour l’entretien d’espaces verts");
+    const withEvidence = scoreCandidate(input({ words: textWords('Les espaces verts du Rhône') }, { pastContracts: { similarNearby: 2, withinKm: 30, sameBuyer: 1 } }));
+    expect(withEvidence.reasons).toContain('A remporté 2 marchés similaires à moins de 30 km');
+    expect(withEvidence.reasons).toContain('A déjà remporté un marché de cet acheteur');
+    expect(withEvidence.reasons).toContain('Mots de l’objet du marché dans sa présentation : espace, vert');
     expect([0, 1, 2, 3].map(pastContractsValue)).toEqual([0, 0.5, 0.75, 0.875]);
-    const none = scoreCandidate(input({}, { pastContracts: { similarNearby: 0 } }));
-    expect(none.breakdown.pastContracts).toBe(0);
-    expect(none.reasons.some((r) => r.startsWith('A remporté'))).toBe(false);
-    expect(scoreCandidate(input({}, { pastContracts: { similarNearby: 1, nearestKm: 7.6 } })).reasons).toContain(
-      'A remporté 1 marché similaire (le plus proche à 8 km)',
-    );
+    expect(textWords('Entretien des Espaces verts — Élagage')).toEqual(['entretien', 'espace', 'vert', 'elagage']);
   });
 
-  it('V13: on a reserved lot the eligibility reason is shown (uncertain ones as "à vérifier"), not scored', () => {
-    const reserved = { ...CLEANING_LOT, reservation: 'L2113-13' as const };
+  it('capacity compares annual revenue with the lot amount per year', () => {
+    expect(lotAnnualAmountEur(GREEN_LOT)).toBe(100_000);
+    expect(lotAnnualAmountEur({ estimatedAmountEur: 90_000 })).toBe(90_000);
+    expect(scoreCandidate(input({ annualRevenueEur: 1_200_000 })).reasons).toContain('Capacité : CA 1,2 M€ pour un lot de 100 k€/an');
+  });
+
+  it('V13: on a reserved lot the eligibility reason is shown, not scored', () => {
+    const reserved = { ...GREEN_LOT, reservation: 'L2113-13' as const };
     const eiti = scoreCandidate(input({ kind: 'EITI' }, { lot: reserved }));
     expect(eiti.reasons.at(-1)).toMatch(/^Éligibilité à vérifier — EITI/);
-    const ei = scoreCandidate(input({}, { lot: reserved }));
-    expect(ei.reasons.at(-1)).toMatch(/éligible à un lot réservé aux SIAE/);
-    expect(ei.score).toBe(scoreCandidate(input()).score);
   });
 
-  it('custom weights are normalised; all-zero weights are refused', () => {
-    const sectorOnly = { ...CANDIDATE_WEIGHTS, sectorFit: 1, distance: 0, kindFit: 0, capacity: 0, openness: 0, pastContracts: 0 };
-    expect(scoreCandidate(input(), sectorOnly).score).toBe(100);
-    const zero = { ...sectorOnly, sectorFit: 0 };
-    expect(() => scoreCandidate(input(), zero)).toThrow(RangeError);
-  });
-
-  it('is deterministic and stays within 0–100 for any structure (property)', () => {
+  it('the score is the utility rescaled: same order, within 0–100, deterministic (property)', () => {
     const structure = fc.record({
       kind: fc.constantFrom(...STRUCTURE_KINDS),
       sectors: fc.array(fc.record({ code: fc.constantFrom(...Object.keys(CATALOGUE)), inferred: fc.boolean() }), { maxLength: 3 }),
       prestationTypes: fc.subarray(['PREST', 'DISP', 'BUILD'] as const),
       annualRevenueEur: fc.option(fc.integer({ min: 0, max: 50_000_000 }), { nil: undefined }),
-      openToCoContracting: fc.boolean(),
       distanceKm: fc.option(fc.double({ min: 0, max: 1000, noNaN: true }), { nil: null }),
+      distanceRank: fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }),
+      communeCode: fc.constantFrom('69266', '69123', null),
+      department: fc.constantFrom('69', '01', null),
     });
     fc.assert(
-      fc.property(structure, fc.nat(20), (s, similarNearby) => {
-        const candidate: CandidateScoringInput = { lot: CLEANING_LOT, structure: s, pastContracts: { similarNearby }, sectorCatalogue: CATALOGUE };
-        const first = scoreCandidate(candidate);
+      fc.property(structure, structure, fc.nat(5), (a, b, similarNearby) => {
+        const of = (s: typeof a): CandidateScoringInput => ({ ...input(s), pastContracts: { similarNearby } });
+        const first = scoreCandidate(of(a));
         expect(first.score).toBeGreaterThanOrEqual(0);
         expect(first.score).toBeLessThanOrEqual(100);
-        expect(scoreCandidate(candidate)).toEqual(first);
+        expect(scoreCandidate(of(a))).toEqual(first);
+        const ua = candidateUtility(candidateFeatures(of(a), false).values);
+        const ub = candidateUtility(candidateFeatures(of(b), false).values);
+        if (ua > ub) expect(scoreOfUtility(ua)).toBeGreaterThan(scoreOfUtility(ub));
+        expect(Math.abs(scoreOfUtility(ua) - first.score)).toBeLessThan(0.5);
       }),
     );
+  });
+
+  it('a model with a negative weight still keeps points within 0–100', () => {
+    const model: CandidateModel = { ...CANDIDATE_MODEL, weights: { ...CANDIDATE_MODEL.weights, radiusGuessExceeded: -3 } };
+    const beyond = scoreCandidate(input({ beyondGuessedRadiusKm: 50 }), model);
+    expect(beyond.breakdown.distance).toBeGreaterThanOrEqual(0);
+    expect(scoreCandidate(input(), model).score).toBeGreaterThan(beyond.score);
   });
 });

@@ -24,6 +24,7 @@ export interface CreateMatchingRunInput {
   maxMembers?: number;
   forms?: GroupForm[];
   topK?: number;
+  includeDemo?: boolean;
 }
 
 export interface ListMatchingRunsInput {
@@ -91,6 +92,7 @@ export class MatchingRunsService {
       maxMembers: input.maxMembers ?? DEFAULT_MAX_MEMBERS,
       forms: input.forms ? GROUP_FORMS.filter((f) => input.forms?.includes(f)) : [...GROUP_FORMS],
       topK: input.topK ?? DEFAULT_TOP_K,
+      ...(input.includeDemo ? { includeDemo: true } : {}),
     };
     const run = await this.store.create({ tenderId, requestedBy: caller.id, params });
     const outcome = await this.producer.enqueue(run.id);

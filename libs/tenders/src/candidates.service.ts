@@ -1,5 +1,5 @@
 // Ranked candidates for a lot (or a work package): structures that serve the execution place, may answer
-// the lot's reservation (V13), ranked by the domain's explained score. SQL narrows 100,000 structures to
+// the lot's reservation (V13), ranked by the domain's fitted, explained score (candidate-model.ts). SQL narrows 100,000 structures to
 // those whose intervention area can cover the place (indexes of migration 1700000003000); the domain's
 // `areaCovers` then decides exactly and `scoreCandidate` ranks, so the API, the matching worker and the
 // benchmarks all rank with the same rules.
@@ -8,9 +8,15 @@ import { DataSource } from 'typeorm';
 import { notFound } from '@app/common';
 import {
   areaCovers,
+  beyondGuessedRadius,
+  candidateFeatures,
+  candidateUtility,
   distanceKm,
   reservationEligibility,
   scoreCandidate,
+  scoreOfUtility,
+  sectorMatch,
+  textWords,
   type GeoPoint,
   type CandidateScoringInput,
   type InterventionArea,
@@ -19,6 +25,7 @@ import {
   type Reservation,
   type ReservationEligibility,
   type SectorInfo,
+  type SectorLevel,
   type StructureKind,
 } from '@app/domain';
 import type { TenderEntity, TenderLotEntity } from '@app/persistence';
@@ -53,9 +60,15 @@ export interface CandidateTarget {
   reservation: Reservation;
   estimatedAmountEur: number;
   durationMonths?: number;
+  /** Title and description of the tender (and lot): their words are matched with the structures'. */
+  text?: string;
+  /** The buyer's SIRET: contracts of the same buyer already won count as evidence. */
+  buyerSiret?: string;
 }
 
 export interface RankOptions {
+  /** Generated demo structures are left out unless asked: they never compete with real ones by default. */
+  includeDemo?: boolean;
   /** COMPANY structures are left out unless asked (they are never listed as inclusive suppliers). */
   includeCompanies?: boolean;
   /** Keep kinds a reserved lot excludes (flagged `eligibleForReservation: false`); the optimiser checks V13 itself. */
@@ -83,6 +96,8 @@ export interface CandidateStructure {
   /** false for register rows no owner has edited yet: openToCoContracting is then the import's default. */
   opennessDeclared: boolean;
   interventionArea: InterventionArea;
+  /** A generated demo structure (source "demo"), badged « démo » on pages. */
+  demo: boolean;
 }
 
 export interface RankedCandidate {
@@ -94,6 +109,8 @@ export interface RankedCandidate {
   eligibleForReservation: boolean;
   eligibility: ReservationEligibility;
   pastContracts: PastContractsEvidence | null;
+  /** How its sectors match the lot's (null: the lot names no sector). 'none' for a nearby structure known only by guessed sectors. */
+  sectorLevel: SectorLevel | null;
 }
 
 export interface WorkPackageCandidates {
@@ -132,6 +149,10 @@ interface StructureRow {
   open_to_co_contracting: boolean;
   openness_declared: boolean;
   sectors_inferred_only: boolean;
+  commune_code: string | null;
+  demo: boolean;
+  area_is_default: boolean;
+  words: string[] | null;
 }
 
 interface DetailsRow {
@@ -150,16 +171,31 @@ interface DetailsRow {
 interface Scored {
   row: StructureRow;
   location: GeoPoint | null;
+  /** 0–100, unrounded (sorting); the page shows the rounded sum of the breakdown. */
   score: number;
   km: number | null;
   eligibility: ReservationEligibility;
   pastContracts: PastContractsEvidence | undefined;
-  input: { lot: CandidateScoringInput['lot']; catalogue: Record<string, SectorInfo> };
+  /** Everything the score was computed from: reasons are recomputed from it for the returned page. */
+  input: CandidateScoringInput;
 }
 
-function scoringInput(c: Pick<Scored, 'row' | 'km' | 'pastContracts'>, lot: CandidateScoringInput['lot'], catalogue: Record<string, SectorInfo>): CandidateScoringInput {
+/** What a candidate is scored on (the bench reads the same inputs to fit and evaluate the model). */
+export interface CandidateInput {
+  structureId: string;
+  siret: string;
+  input: CandidateScoringInput;
+}
+
+function scoringInput(
+  c: { row: StructureRow; km: number | null; rank?: number; beyondKm?: number; pastContracts?: PastContractsEvidence },
+  lot: CandidateScoringInput['lot'],
+  place: CandidatePlace,
+  catalogue: Record<string, SectorInfo>,
+): CandidateScoringInput {
   return {
     lot,
+    place: { communeCode: place.communeCode, department: place.department },
     structure: {
       kind: c.row.kind,
       sectors: c.row.sectors ?? [],
@@ -167,6 +203,11 @@ function scoringInput(c: Pick<Scored, 'row' | 'km' | 'pastContracts'>, lot: Cand
       annualRevenueEur: c.row.revenue ?? undefined,
       openToCoContracting: c.row.open_to_co_contracting,
       distanceKm: c.km,
+      distanceRank: c.rank,
+      communeCode: c.row.commune_code,
+      department: c.row.department,
+      words: c.row.words ?? [],
+      beyondGuessedRadiusKm: c.beyondKm,
     },
     pastContracts: c.pastContracts,
     sectorCatalogue: catalogue,
@@ -191,27 +232,23 @@ function areaOf(row: StructureRow): InterventionArea {
 }
 
 /**
- * Inferred sectors are guesses (register rows have no declared activity): a structure known only by them is
- * kept as a candidate within this distance even when none of its sectors relates to the lot.
- */
-export const NEARBY_INFERRED_KM = 30;
-
-/**
  * Structures whose area may cover the place and that may do the work, from the narrow copy the migration
  * keeps in step with structures (listed ones only). A superset: `areaCovers` and the sector fit decide.
- * $1 area keys of the place, $2 kinds; with sectors: $3 related and generic sectors, $4 box around the place
- * for structures known only by inferred sectors.
+ * $1 area keys of the place, $2 kinds; with sectors: $3 related and generic sectors. Structures known only by
+ * inferred sectors (register rows) are all read: an inference from a NAF code is a guess, the model ranks them.
  */
-function servingSql(withSectors: boolean): string {
+function servingSql(withSectors: boolean, includeDemo: boolean, withWords: boolean): string {
   return `
   SELECT s.id, s.siret, s.kind, s.department, s.lat, s.lon, s.area_type, s.radius_km,
          CASE WHEN s.area_type <> 'radius' THEN array_to_string(s.area_codes, ',') END AS area_codes,
-         s.sectors, s.sectors_inferred_only, array_to_string(s.prestation_types, ',') AS prestation_types, s.revenue, s.open_to_co_contracting, s.openness_declared
+         s.sectors, s.sectors_inferred_only, array_to_string(s.prestation_types, ',') AS prestation_types, s.revenue, s.open_to_co_contracting, s.openness_declared,
+         s.commune_code, s.demo, s.area_is_default${withWords ? ', s.words' : ''}
   FROM structure_candidates s
   WHERE s.area_keys && $1::text[]
-    AND s.kind = ANY($2::text[])${withSectors ? `
+    AND s.kind = ANY($2::text[])${includeDemo ? '' : `
+    AND NOT s.demo`}${withSectors ? `
     AND (s.sector_codes && $3::text[] OR cardinality(s.sector_codes) = 0
-      OR (s.sectors_inferred_only AND point(s.lon, s.lat) <@ $4::box))` : ''}`;
+      OR s.sectors_inferred_only)` : ''}`;
 }
 
 /** The keys (see migration 1700000003000) of the areas that can cover the place. */
@@ -224,13 +261,6 @@ function areaKeysOf(place: CandidatePlace): string[] {
   ];
   if (place.scope === 'department') keys.push(`L:${place.department}`);
   return keys;
-}
-
-/** A degrees box holding every point within `km` of `location` (1° of latitude ≥ 110.5 km). */
-function boxAround(location: GeoPoint, km: number): string {
-  const dLat = km / 110.5;
-  const dLon = km / (110.5 * Math.max(0.01, Math.cos(((Math.min(89, Math.abs(location.lat) + dLat)) * Math.PI) / 180)));
-  return `((${location.lon - dLon},${location.lat - dLat}),(${location.lon + dLon},${location.lat + dLat}))`;
 }
 
 /** What the page shows beyond what ranking reads: fetched for the returned candidates only. */
@@ -312,6 +342,8 @@ export class CandidatesService {
       reservation: lot.reservation,
       estimatedAmountEur: lot.estimatedAmountEur ?? 0,
       durationMonths: tender.durationMonths ?? undefined,
+      text: [tender.title, lot.title, tender.description].filter(Boolean).join(' '),
+      buyerSiret: tender.buyer?.siret ?? (tender.importDetails?.buyerId as string | undefined),
     };
   }
 
@@ -349,7 +381,13 @@ export class CandidatesService {
     return this.rankPage(this.placeOf(tender), this.lotTarget(tender, lot), { ...options, ...page });
   }
 
-  private async score(place: CandidatePlace, targets: readonly CandidateTarget[], options: RankOptions): Promise<Scored[][]> {
+  /**
+   * Every candidate of each target, with what it is scored on, in no particular order. A candidate serves
+   * the place (or is a little beyond a default radius, which is a guess) and may do the work: the domain
+   * finds a sector relation or an unknown trade, or the lot names no sector, or the structure is known only
+   * by inferred sectors and is near.
+   */
+  private async candidates(place: CandidatePlace, targets: readonly CandidateTarget[], options: RankOptions): Promise<{ target: CandidateTarget; list: (Omit<Scored, 'score'>)[] }[]> {
     // One target on a reserved lot: kinds the reservation excludes are not even read (V13).
     let kinds = options.includeCompanies ? ALL_KINDS : ALL_KINDS.filter((k) => k !== 'COMPANY');
     if (targets.length === 1 && !options.includeIneligible) {
@@ -359,27 +397,35 @@ export class CandidatesService {
     const catalogue = this.sectorCatalogue();
     // "Does the work" prefilter: only when every target names its sectors (otherwise anyone may).
     const withSectors = targets.length > 0 && targets.every((t) => t.sectors.length > 0);
+    const words = targets.map((t) => textWords(t.text));
     const params: unknown[] = [areaKeysOf(place), kinds];
-    if (withSectors) params.push([...relatedSectors(targets, catalogue), ...GENERIC_SECTORS], boxAround(place.location, NEARBY_INFERRED_KM));
-    const rows: StructureRow[] = await this.dataSource.query(servingSql(withSectors), params);
-    const serving: { row: StructureRow; location: GeoPoint | null }[] = [];
+    if (withSectors) params.push([...relatedSectors(targets, catalogue), ...GENERIC_SECTORS]);
+    const rows: StructureRow[] = await this.dataSource.query(servingSql(withSectors, options.includeDemo === true, words.some((w) => w.length > 0)), params);
+    const serving: { row: StructureRow; location: GeoPoint | null; km: number | null; beyondKm?: number }[] = [];
     for (const row of rows) {
       const location = row.lat !== null && row.lon !== null ? { lat: row.lat, lon: row.lon } : null;
-      if (areaCovers(areaOf(row), { location }, place) || (byDepartment && row.department === place.department)) serving.push({ row, location });
+      const km = location ? distanceKm(location, place.location) : null;
+      const area = areaOf(row);
+      if (areaCovers(area, { location }, place) || (byDepartment && row.department === place.department)) serving.push({ row, location, km });
+      else if (row.area_is_default) {
+        const beyondKm = beyondGuessedRadius(area, { location }, place);
+        if (beyondKm !== undefined) serving.push({ row, location, km, beyondKm });
+      }
     }
 
-    const out: Scored[][] = [];
+    const out: { target: CandidateTarget; list: Omit<Scored, 'score'>[] }[] = [];
     const evidenceCache = new Map<string, Map<string, PastContractsEvidence>>();
-    for (const target of targets) {
+    for (const [t, target] of targets.entries()) {
       let evidence: Map<string, PastContractsEvidence> | undefined;
       if (options.evidence !== false) {
-        const key = `${target.sectors.join(',')}|${target.cpvCodes.join(',')}`;
+        const key = `${target.sectors.join(',')}|${target.cpvCodes.join(',')}|${target.buyerSiret ?? ''}`;
         evidence = evidenceCache.get(key);
         if (!evidence) {
           evidence = await this.evidence.similarWonNear({
             location: place.location,
             sectors: target.sectors,
             cpvCodes: target.cpvCodes,
+            buyerSiret: target.buyerSiret,
             radiusKm: options.evidence?.radiusKm ?? EVIDENCE_RADIUS_KM,
             excludeTenderIds: options.evidence?.excludeTenderIds,
             excludeBuyerSirets: options.evidence?.excludeBuyerSirets,
@@ -395,28 +441,45 @@ export class CandidatesService {
         reservation: target.reservation,
         estimatedAmountEur: target.estimatedAmountEur,
         durationMonths: target.durationMonths,
+        cpvCodes: target.cpvCodes,
+        words: words[t],
       };
-      const shared = { lot, catalogue };
-      const scored: Scored[] = [];
-      for (const { row, location } of serving) {
-        let eligibility = eligibilityByKind.get(row.kind);
-        if (!eligibility) eligibilityByKind.set(row.kind, (eligibility = reservationEligibility(row.kind, target.reservation)));
+      const kept: { c: (typeof serving)[number]; eligibility: ReservationEligibility }[] = [];
+      for (const c of serving) {
+        let eligibility = eligibilityByKind.get(c.row.kind);
+        if (!eligibility) eligibilityByKind.set(c.row.kind, (eligibility = reservationEligibility(c.row.kind, target.reservation)));
         if (eligibility.status === 'excluded' && !options.includeIneligible) continue;
-        const candidate = { row, location, km: location ? distanceKm(location, place.location) : null, pastContracts: evidence?.get(row.siret) };
-        const result = scoreCandidate(scoringInput(candidate, lot, catalogue));
-        // Does the work: the domain finds a sector relation (or an unknown trade), or the lot names no
-        // sector, or the structure is known only by inferred sectors and is near.
-        const doesTheWork =
-          target.sectors.length === 0 ||
-          result.breakdown.sectorFit > 0 ||
-          (row.sectors_inferred_only && candidate.km !== null && candidate.km <= NEARBY_INFERRED_KM);
-        if (!doesTheWork) continue;
-        scored.push({ ...candidate, score: result.score, eligibility, input: shared });
+        const level = sectorMatch({ lot, structure: { kind: c.row.kind, sectors: c.row.sectors ?? [], prestationTypes: [], distanceKm: c.km }, sectorCatalogue: catalogue }).level;
+        // Sectors inferred from a NAF code are a guess: "unknown is not no", such a row stays, ranked by the model.
+        const doesTheWork = level === null || level !== 'none' || c.row.sectors_inferred_only;
+        if (doesTheWork) kept.push({ c, eligibility });
       }
+      // Rank by distance among the lot's candidates: "the nearest of those who may do the work".
+      const byDistance = kept.map((k) => k.c.km ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+      const list = kept.map(({ c, eligibility }) => {
+        const rank = c.km === null ? undefined : lowerBound(byDistance, c.km) + 1;
+        const pastContracts = evidence ? (evidence.get(c.row.siret) ?? { similarNearby: 0, sameBuyer: 0 }) : undefined;
+        return { row: c.row, location: c.location, km: c.km, eligibility, pastContracts, input: scoringInput({ ...c, rank, pastContracts }, lot, place, catalogue) };
+      });
+      out.push({ target, list });
+    }
+    return out;
+  }
+
+  private async score(place: CandidatePlace, targets: readonly CandidateTarget[], options: RankOptions): Promise<Scored[][]> {
+    const out: Scored[][] = [];
+    for (const { list } of await this.candidates(place, targets, options)) {
+      const scored = list.map((c): Scored => ({ ...c, score: scoreOfUtility(candidateUtility(candidateFeatures(c.input, false).values)) }));
       scored.sort(compareScored);
       out.push(scored);
     }
     return out;
+  }
+
+  /** What each candidate of a target is scored on, unsorted (the bench fits and evaluates the model on it). */
+  async candidateInputs(place: CandidatePlace, target: CandidateTarget, options: RankOptions = {}): Promise<CandidateInput[]> {
+    const [{ list }] = await this.candidates(place, [target], options);
+    return list.map((c) => ({ structureId: c.row.id, siret: c.row.siret, input: c.input }));
   }
 
   /** Reads the display details of the given candidates (one query) and builds the public shape. */
@@ -426,7 +489,7 @@ export class CandidatesService {
     const byId = new Map(details.map((d) => [d.id, d]));
     return list.map((c) => {
       const d = byId.get(c.row.id);
-      const full = scoreCandidate(scoringInput(c, c.input.lot, c.input.catalogue));
+      const full = scoreCandidate(c.input);
       return {
         structure: toCandidateStructure(c.row, d, c.location),
         score: full.score,
@@ -436,6 +499,7 @@ export class CandidatesService {
         eligibleForReservation: c.eligibility.status !== 'excluded',
         eligibility: c.eligibility,
         pastContracts: c.pastContracts ?? null,
+        sectorLevel: sectorMatch(c.input).level,
       };
     });
   }
@@ -492,6 +556,18 @@ function relatedSectors(targets: readonly CandidateTarget[], catalogue: Record<s
   return [...wanted];
 }
 
+/** Index of the first element ≥ value in an ascending array. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Best score first; then nearest; then SIRET and id, so that equal scores keep a stable order. */
 function compareScored(a: Scored, b: Scored): number {
   return (
@@ -520,5 +596,6 @@ function toCandidateStructure(row: StructureRow, details: DetailsRow | undefined
     openToCoContracting: row.open_to_co_contracting,
     opennessDeclared: row.openness_declared,
     interventionArea: details?.intervention_area ?? areaOf(row),
+    demo: row.demo,
   };
 }

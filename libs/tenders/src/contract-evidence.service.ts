@@ -14,6 +14,8 @@ export interface EvidenceQuery {
   sectors: readonly string[];
   cpvCodes: readonly string[];
   radiusKm?: number;
+  /** Also count, per SIRET, the contracts of this buyer already won (any sector, any place). */
+  buyerSiret?: string;
   /** Leave these contracts out (e.g. the very contract being evaluated). */
   excludeTenderIds?: readonly string[];
   /** Leave out every contract of these buyers (SIRET): evaluation without the buyer's own history. */
@@ -80,7 +82,22 @@ export class ContractEvidenceService {
       [query.location.lat, query.location.lon, radiusKm * 1000, [...query.sectors], cpvGroups(query.cpvCodes), [...(query.excludeTenderIds ?? [])], [...(query.excludeBuyerSirets ?? [])]],
     );
     const out = new Map<string, PastContractsEvidence>();
-    for (const row of rows) out.set(row.siret, { similarNearby: row.similar, nearestKm: row.nearest_m / 1000, withinKm: radiusKm });
+    for (const row of rows) out.set(row.siret, { similarNearby: row.similar, nearestKm: row.nearest_m / 1000, withinKm: radiusKm, sameBuyer: 0 });
+    if (query.buyerSiret) {
+      const sameBuyer: { siret: string; won: number }[] = await this.dataSource.query(
+        `SELECT h.siret, count(DISTINCT t.id)::int AS won
+         FROM tenders t JOIN contract_holders h ON h.tender_id = t.id
+         WHERE coalesce(t.buyer->>'siret', t.import_details->>'buyerId', '') = $1 AND h.siret IS NOT NULL
+           AND t.source <> 'manual' AND NOT (t.id = ANY($2::uuid[]))
+         GROUP BY h.siret`,
+        [query.buyerSiret, [...(query.excludeTenderIds ?? [])]],
+      );
+      for (const row of sameBuyer) {
+        const entry = out.get(row.siret);
+        if (entry) entry.sameBuyer = row.won;
+        else out.set(row.siret, { similarNearby: 0, withinKm: radiusKm, sameBuyer: row.won });
+      }
+    }
     return out;
   }
 

@@ -41,6 +41,11 @@ export class CreateMatchingRunDto {
   @Min(1, { message: 'topK doit être compris entre 1 et 20' })
   @Max(20, { message: 'topK doit être compris entre 1 et 20' })
   topK?: number;
+
+  @ApiPropertyOptional({ default: false, description: 'true : inclure les structures de démonstration (générées, badgées « démo ») ; exclues par défaut' })
+  @IsOptional()
+  @IsBoolean({ message: 'includeDemo vaut true ou false' })
+  includeDemo?: boolean;
 }
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);

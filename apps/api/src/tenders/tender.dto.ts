@@ -143,6 +143,7 @@ export class ListTendersQuery extends PageQueryDto {
 
 export class CandidatesQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'true : inclure les entreprises ordinaires (COMPANY)' }) @IsOptional() @Transform(bool) @IsBoolean(boolean) includeCompanies?: boolean;
+  @ApiPropertyOptional({ description: 'true : inclure les structures de démonstration (générées, badgées « démo ») ; exclues par défaut' }) @IsOptional() @Transform(bool) @IsBoolean(boolean) includeDemo?: boolean;
 }
 
 export class StructureContractsQuery extends PageQueryDto {

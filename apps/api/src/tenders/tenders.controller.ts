@@ -67,7 +67,7 @@ export class TendersController {
       id,
       lotNumber,
       { offset: (query.page - 1) * query.perPage, limit: query.perPage },
-      { includeCompanies: query.includeCompanies ?? false },
+      { includeCompanies: query.includeCompanies ?? false, includeDemo: query.includeDemo ?? false },
       caller,
     );
     return {

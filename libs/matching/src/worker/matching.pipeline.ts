@@ -4,7 +4,7 @@
 // domain (V13). This file only assembles their inputs and outputs.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { TenderSpec } from '@app/domain';
+import { groupingMemberScore, type TenderSpec } from '@app/domain';
 import { defaultLots, optimiseGroupings, type OptimiserCandidate, type OptimiserResult } from '@app/domain/optimiser';
 import { MatchingRunEntity, StructureEntity, TenderEntity, TenderLotEntity } from '@app/persistence';
 import { CandidatesService, TendersService, tenderSpecOf, type RankedCandidate } from '@app/tenders';
@@ -48,7 +48,7 @@ export class MatchingPipeline {
       return { proposals: [], explanations, stats: { lots: [], candidates: 0, totalMs: Date.now() - started } };
     }
 
-    const candidates = await this.loadCandidates(run.tenderId, lots, report);
+    const candidates = await this.loadCandidates(run.tenderId, lots, report, run.params.includeDemo === true);
     if (anchor && !candidates.some((c) => c.structureId === anchor.id)) candidates.push(this.outOfAreaAnchor(anchor));
     const candidatesMs = Date.now() - started;
 
@@ -106,7 +106,7 @@ export class MatchingPipeline {
    * one optimiser candidate per structure. COMPANY and ineligible kinds are kept: a company may be the
    * anchor, and the optimiser applies V13 to the whole group itself.
    */
-  private async loadCandidates(tenderId: string, lots: number[], report: ProgressReporter): Promise<OptimiserCandidate[]> {
+  private async loadCandidates(tenderId: string, lots: number[], report: ProgressReporter, includeDemo: boolean): Promise<OptimiserCandidate[]> {
     const byId = new Map<string, OptimiserCandidate>();
     const entry = (ranked: RankedCandidate): OptimiserCandidate => {
       let candidate = byId.get(ranked.structure.id);
@@ -130,16 +130,17 @@ export class MatchingPipeline {
       return candidate;
     };
     for (const [index, lot] of lots.entries()) {
-      const ranked = await this.candidates.rankForTender(tenderId, { lots: [lot], includeCompanies: true, includeIneligible: true });
+      const ranked = await this.candidates.rankForTender(tenderId, { lots: [lot], includeCompanies: true, includeIneligible: true, includeDemo });
+      // The buyer's calibrated score, plus openness to co-contracting: it matters when assembling a grouping only.
       for (const lotCandidates of ranked.lots) {
         for (const c of lotCandidates.candidates) {
           const candidate = entry(c);
-          if (canDoTheWork(c)) candidate.lotScores[lotCandidates.number] = c.score;
+          if (canDoTheWork(c)) candidate.lotScores[lotCandidates.number] = groupingMemberScore(c.score, candidate.openToCoContracting);
         }
         for (const wp of lotCandidates.workPackages) {
           for (const c of wp.candidates) {
             const candidate = entry(c);
-            if (canDoTheWork(c)) candidate.workPackageScores![`${lotCandidates.number}:${wp.code}`] = c.score;
+            if (canDoTheWork(c)) candidate.workPackageScores![`${lotCandidates.number}:${wp.code}`] = groupingMemberScore(c.score, candidate.openToCoContracting);
           }
         }
       }
@@ -172,11 +173,11 @@ function declaredOpenness(structure: { opennessDeclared: boolean; openToCoContra
 
 /**
  * A structure is offered work on a lot or package only when it works in one of its sectors or their
- * family (sector fit > 0), or when the lot names no sector: distance and size alone do not make a
+ * family, or its trade is unknown (register rows), or when the lot names no sector: distance and size alone do not make a
  * cleaner a gardener.
  */
 function canDoTheWork(candidate: RankedCandidate): boolean {
-  return (candidate.scoreBreakdown.sectorFit ?? 0) > 0;
+  return candidate.sectorLevel !== 'none';
 }
 
 function toStoredProposal(p: OptimiserResult['proposals'][number]): ProposalToStore {

@@ -10,6 +10,8 @@ export interface MatchingRunParams {
   maxMembers: number;
   forms: GroupForm[];
   topK: number;
+  /** Let generated demo structures take part (off unless asked: they never compete with real ones). */
+  includeDemo?: boolean;
 }
 
 /** One request for GME proposals on a tender: persisted first, then queued; the worker owns it until it ends. */
