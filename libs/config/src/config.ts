@@ -138,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM || 'Marché inclusif <no-reply@marche-inclusif.local>',
     publicUrl: (url(env, 'PUBLIC_URL', undefined, ['http:', 'https:'], errors) ?? `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ''),
     seedOnStart: bool(env, 'SEED_ON_START', true, errors),
-    demoStructures: int(env, 'DEMO_STRUCTURES', 400, 0, 200000, errors),
+    demoStructures: int(env, 'DEMO_STRUCTURES', production ? 0 : 400, 0, 200000, errors),
     cookieSecure: bool(env, 'COOKIE_SECURE', production, errors),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000, errors),
     loginWindowSec: int(env, 'LOGIN_WINDOW_SEC', 900, 1, 86400, errors),

@@ -6,6 +6,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { FieldError, badRequest, conflict, forbidden } from '@app/common';
 import {
+  CANDIDATE_CRITERION_LABELS,
   PRESTATION_TYPES,
   RESERVATIONS,
   SOCIAL_CLAUSE_TYPES,
@@ -13,6 +14,7 @@ import {
   formatPercentFr,
   prestationLabel,
   reservationLabel,
+  type CandidateCriterion,
 } from '@app/domain';
 import { ReferenceService } from '@app/reference';
 import { CandidatesService, TenderInput, TenderPatch, TenderView, TendersService, effectiveSectors, lotInsertionHours } from '@app/tenders';
@@ -170,7 +172,8 @@ export class TendersPages {
     const lot = /^\d{1,3}$/.test(numberParam) ? tender.lots.find((l) => l.number === Number(numberParam)) : undefined;
     if (!lot) throw badRequest('Ce lot n’existe pas', [{ field: 'number', message: `lots de cet appel d’offres : ${tender.lots.map((l) => l.number).join(', ')}` }]);
     const includeCompanies = text(query, 'includeCompanies') === 'on';
-    const ranked = await this.candidates.rankForLot(tender.id, lot.number, { includeCompanies }, req.account);
+    const includeDemo = text(query, 'includeDemo') === 'on';
+    const ranked = await this.candidates.rankForLot(tender.id, lot.number, { includeCompanies, includeDemo }, req.account);
     const page = boundedInt(text(query, 'page'), 1, 1, 10_000);
     const start = (page - 1) * CANDIDATES_PER_PAGE;
     this.pages.render(req, res, 'tenders/candidates.njk', {
@@ -182,11 +185,13 @@ export class TendersPages {
       rank0: start,
       candidates: ranked.slice(start, start + CANDIDATES_PER_PAGE).map((c) => ({
         ...c,
+        points: criterionPoints(c.scoreBreakdown),
         areaText: interventionAreaText(c.structure.interventionArea, this.reference.index, c.structure.communeCode ? this.reference.commune(c.structure.communeCode)?.name : null),
       })),
       includeCompanies,
+      includeDemo,
       pager: pagination(ranked.length, page, CANDIDATES_PER_PAGE),
-      linkParams: { includeCompanies: includeCompanies ? 'on' : undefined },
+      linkParams: { includeCompanies: includeCompanies ? 'on' : undefined, includeDemo: includeDemo ? 'on' : undefined },
     });
   }
 
@@ -278,4 +283,11 @@ export class TendersPages {
       status,
     );
   }
+}
+
+/** Points per criterion with their French labels (never the keys), criteria that gave points only. */
+function criterionPoints(breakdown: Record<string, number>): { label: string; points: number }[] {
+  return Object.entries(breakdown)
+    .filter(([, points]) => points > 0)
+    .map(([key, points]) => ({ label: CANDIDATE_CRITERION_LABELS[key as CandidateCriterion] ?? key, points }));
 }
