@@ -7,7 +7,7 @@ import { insertStructure } from '../support/tender-fixtures';
 jest.setTimeout(120_000);
 
 type Auth = { Authorization: string };
-type Candidate = { structure: { id: string; name: string; kind: string }; score: number; distanceKm: number | null; reasons: string[]; eligibleForReservation: boolean };
+type Candidate = { structure: { id: string; name: string; kind: string; demo: boolean }; score: number; scoreBreakdown: Record<string, number>; distanceKm: number | null; reasons: string[]; eligibleForReservation: boolean };
 
 const cleaning = [{ code: 'nettoyage-locaux', inferred: false }];
 
@@ -42,6 +42,11 @@ describe('Candidates of a lot (e2e)', () => {
     await add('nationalEI', { name: 'Propreté France EI', kind: 'EI', communeCode: '13055', interventionArea: { type: 'national' }, sectors: cleaning });
     await add('departmentACI', { name: 'ACI Paris-Rhône', kind: 'ACI', communeCode: '75056', interventionArea: { type: 'departments', codes: ['69'] }, sectors: cleaning });
     await add('regionACI', { name: 'ACI Auvergne-Rhône-Alpes', kind: 'ACI', communeCode: '75056', interventionArea: { type: 'regions', codes: ['84'] }, sectors: cleaning });
+    // A generated demo ESAT next door, declaring everything: it must not compete with real structures.
+    await add('demoESAT', { name: 'ESAT démo Lyon', kind: 'ESAT', communeCode: '69123', sectors: cleaning, prestationTypes: ['PREST'], annualRevenueEur: 5_000_000, openToCoContracting: true, source: 'demo' });
+    // Register rows in Bourg-en-Bresse (~60 km): the import's default 50 km radius is a guess, kept a little beyond.
+    await add('defaultRadiusACI', { name: 'ACI Bourg propreté', kind: 'ACI', communeCode: '01053', sectors: [{ code: 'nettoyage-locaux', inferred: true }], source: 'register', areaIsDefault: true });
+    await add('declaredRadiusEI', { name: 'EI Bourg propreté', kind: 'EI', communeCode: '01053', interventionArea: { type: 'radius', radiusKm: 50 }, sectors: cleaning });
     await add('otherRegionACI', { name: 'ACI Île-de-France', kind: 'ACI', communeCode: '75056', interventionArea: { type: 'regions', codes: ['11'] }, sectors: cleaning });
 
     // A contract the ACI won in Lyon (DECP 2019 format): evidence for its reasons.
@@ -79,38 +84,62 @@ describe('Candidates of a lot (e2e)', () => {
 
   it('lists the structures that serve the place (radius, departments, regions, national) and may do the work', async () => {
     const res = await candidates(1);
-    // Out: delisted, out of area, companies (by default), and structures whose declared trades are unrelated
-    // (the green-spaces EI, the staff-provision AI). Kept: an unknown trade, and the ACI whose inferred sector
-    // is only a guess, near the place.
+    // Out: delisted, out of area (a declared 50 km radius), companies and demo structures (by default), and
+    // structures whose declared trades are unrelated (the green-spaces EI, the staff-provision AI). Kept: an
+    // unknown trade, rows whose sectors are only inferred (a guess), and a register row a little beyond its
+    // default radius (also a guess).
     expect(new Set(keysOf(res.items))).toEqual(
-      new Set(['declaredEI', 'inferredACI', 'unknownTradeEI', 'geiq', 'eiti', 'esat', 'nationalEI', 'departmentACI', 'regionACI']),
+      new Set(['declaredEI', 'inferredACI', 'unknownTradeEI', 'guessedFarACI', 'geiq', 'eiti', 'esat', 'nationalEI', 'departmentACI', 'regionACI', 'defaultRadiusACI']),
     );
-    expect(res.total).toBe(9);
+    expect(res.total).toBe(11);
     const national = res.items.find((c) => c.structure.id === ids.nationalEI)!;
     expect(national.distanceKm).toBeGreaterThan(250);
     expect(national.distanceKm).toBeLessThan(300);
   });
 
-  it('ranks by the explained score: declared sector first, declared beats inferred, unknown trade below both', async () => {
+  it('ranks by the fitted, explained score: local structures whose trade matches first, a guessed trade or area lower', async () => {
     const { items } = await candidates(1);
-    expect(items[0].structure.id).toBe(ids.declaredEI);
     const position = (key: string) => items.findIndex((c) => c.structure.id === ids[key]);
-    expect(position('declaredEI')).toBeLessThan(position('inferredACI'));
-    expect(position('inferredACI')).toBeLessThan(position('unknownTradeEI'));
+    // Same commune (Villeurbanne), same kind: the declared cleaning trade beats an unknown one.
+    expect(position('declaredEI')).toBeLessThan(position('unknownTradeEI'));
     expect(items[position('unknownTradeEI')].reasons).toContain('Activités non renseignées : métier à vérifier');
+    // A guessed trade that does not match, and a row beyond its guessed radius, come after the local cleaners.
+    for (const local of ['declaredEI', 'inferredACI', 'esat']) {
+      expect(position(local)).toBeLessThan(position('guessedFarACI'));
+      expect(position(local)).toBeLessThan(position('defaultRadiusACI'));
+    }
     for (let i = 1; i < items.length; i++) expect(items[i - 1].score).toBeGreaterThanOrEqual(items[i].score);
+    for (const c of items) expect(Object.values(c.scoreBreakdown).reduce((a, b) => a + b, 0)).toBeCloseTo(c.score, 5);
 
-    const best = items[0];
-    expect(best.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^Secteur déclaré : Nettoyage de locaux/), 'Ouverte à la co-traitance']));
-    expect(best.reasons.some((r) => /^À \d+ km du lieu d'exécution$/.test(r))).toBe(true);
-    expect(best.reasons.some((r) => r.startsWith('Type de structure adapté'))).toBe(true);
     const aci = items[position('inferredACI')];
-    expect(aci.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^Secteur déduit de son activité/), 'A remporté 1 marché similaire à moins de 30 km']));
+    expect(aci.reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Secteur déduit de son activité/),
+        expect.stringMatching(/^À (moins de )?[\d,]+ km du lieu d'exécution/),
+        "Située dans la commune du lieu d'exécution",
+        "Atelier et chantier d'insertion (ACI) : type habituel pour le nettoyage",
+        'A remporté 1 marché similaire à moins de 30 km',
+      ]),
+    );
+    // A buyer looks for a supplier: openness to co-contracting is not a criterion of this list.
+    expect(items.every((c) => !('openness' in c.scoreBreakdown) && !c.reasons.includes('Ouverte à la co-traitance'))).toBe(true);
+    expect(items[position('guessedFarACI')].reasons).toContain('Aucun des secteurs du lot parmi ses activités');
+    expect(items[position('defaultRadiusACI')].reasons).toContain('Au-delà de son rayon d’intervention par défaut (50 km, une estimation de l’import) : zone à confirmer');
+  });
+
+  it('leaves demo structures out unless includeDemo=true, and marks them', async () => {
+    const plain = await candidates(1);
+    expect(keysOf(plain.items)).not.toContain('demoESAT');
+    expect(plain.items.every((c) => c.structure.demo === false)).toBe(true);
+    const withDemo = await candidates(1, 'perPage=100&includeDemo=true');
+    expect(withDemo.total).toBe(12);
+    expect(withDemo.items.find((c) => c.structure.id === ids.demoESAT)?.structure.demo).toBe(true);
+    await t.http().get(`/api/v1/tenders/${tenderId}/lots/1/candidates?includeDemo=maybe`).expect(400);
   });
 
   it('leaves companies out unless includeCompanies=true', async () => {
     const withCompanies = await candidates(1, 'perPage=100&includeCompanies=true');
-    expect(withCompanies.total).toBe(10);
+    expect(withCompanies.total).toBe(12);
     expect(keysOf(withCompanies.items)).toContain('company');
   });
 
@@ -130,24 +159,24 @@ describe('Candidates of a lot (e2e)', () => {
   it('favours staff-provision kinds for a staff-provision lot (V21)', async () => {
     const { items } = await candidates(3);
     expect(items[0].structure.id).toBe(ids.ai);
-    expect(items[0].reasons.some((r) => r.startsWith('Type de structure adapté'))).toBe(true);
+    expect(items[0].reasons).toContain('Association intermédiaire (AI) : type habituel pour la mise à disposition de personnel');
     const aci = items.find((c) => c.structure.id === ids.inferredACI)!;
-    expect(aci.reasons.some((r) => r.startsWith('Type de structure peu adapté'))).toBe(true);
+    expect(aci.reasons).toContain("Atelier et chantier d'insertion (ACI) : type peu habituel pour la mise à disposition de personnel");
     // Declared cleaning only: not a candidate for staff provision.
     expect(keysOf(items)).not.toContain('declaredEI');
   });
 
-  it('keeps a structure known only by an unrelated inferred sector when it is near, not when it is far', async () => {
-    // Saint-Étienne (~50 km) with an 80 km radius serves Lyon, but its only (guessed) trade is green spaces.
-    expect(keysOf((await candidates(1)).items)).not.toContain('guessedFarACI');
-    // The ACI whose guessed trade is cleaning, in Lyon, stays a candidate for staff provision (previous test).
+  it('never drops a structure for a declared unrelated trade being a guess; drops it when the trade is declared', async () => {
+    // Saint-Étienne (~50 km) with an 80 km radius serves Lyon; its only trade is green spaces, but inferred: kept, low.
+    expect(keysOf((await candidates(1)).items)).toContain('guessedFarACI');
+    expect(keysOf((await candidates(1)).items)).not.toContain('unrelatedEI');
     expect(keysOf((await candidates(3)).items)).toContain('inferredACI');
   });
 
   it('paginates the ranked list', async () => {
     const all = await candidates(1);
     const page = await candidates(1, 'page=2&perPage=3');
-    expect(page).toMatchObject({ total: 9, page: 2, perPage: 3 });
+    expect(page).toMatchObject({ total: 11, page: 2, perPage: 3 });
     expect(page.items.map((c) => c.structure.id)).toEqual(all.items.slice(3, 6).map((c) => c.structure.id));
   });
 

@@ -35,6 +35,10 @@ export interface FixtureStructure {
   annualRevenueEur?: number;
   openToCoContracting?: boolean;
   delisted?: boolean;
+  /** 'self' by default; 'demo' for a generated demo structure, 'register' for a register row. */
+  source?: string;
+  /** The area is the import's default (a guess), as for register rows. */
+  areaIsDefault?: boolean;
 }
 
 /** Inserts a structure located at its commune's centre; returns its id and SIRET. */
@@ -42,9 +46,9 @@ export async function insertStructure(dataSource: DataSource, s: FixtureStructur
   const siret = s.siret ?? fixtureSiret();
   const [row] = await dataSource.query(
     `INSERT INTO structures (siret, siren, name, kind, commune_code, department, region, lat, lon, intervention_area, sectors,
-       prestation_types, capacity, open_to_co_contracting, source, delisted_at)
-     SELECT $1::varchar, left($1::text, 9), $2, $3, c.code, c.department, c.region, c.lat, c.lon, $5::jsonb, $6::jsonb, $7::text[], $8::jsonb, $9, 'self',
-       CASE WHEN $10 THEN now() END
+       prestation_types, capacity, open_to_co_contracting, source, delisted_at, intervention_area_is_default)
+     SELECT $1::varchar, left($1::text, 9), $2, $3, c.code, c.department, c.region, c.lat, c.lon, $5::jsonb, $6::jsonb, $7::text[], $8::jsonb, $9, $11,
+       CASE WHEN $10 THEN now() END, $12
      FROM communes c WHERE c.code = $4
      RETURNING id`,
     [
@@ -58,6 +62,8 @@ export async function insertStructure(dataSource: DataSource, s: FixtureStructur
       JSON.stringify(s.annualRevenueEur === undefined ? {} : { annualRevenueEur: s.annualRevenueEur }),
       s.openToCoContracting ?? false,
       s.delisted ?? false,
+      s.source ?? 'self',
+      s.areaIsDefault ?? false,
     ],
   );
   if (!row) throw new Error(`unknown commune ${s.communeCode}`);

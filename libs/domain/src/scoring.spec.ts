@@ -144,7 +144,7 @@ describe('scoreCandidate (fitted model)', () => {
     const withEvidence = scoreCandidate(input({ words: textWords('Les espaces verts du Rhône') }, { pastContracts: { similarNearby: 2, withinKm: 30, sameBuyer: 1 } }));
     expect(withEvidence.reasons).toContain('A remporté 2 marchés similaires à moins de 30 km');
     expect(withEvidence.reasons).toContain('A déjà remporté un marché de cet acheteur');
-    expect(withEvidence.reasons).toContain('Mots de l’objet du marché dans sa présentation : espace, vert');
+    expect(withEvidence.reasons).toContain('Son nom ou sa présentation reprend 2 mots de l’objet du marché');
     expect([0, 1, 2, 3].map(pastContractsValue)).toEqual([0, 0.5, 0.75, 0.875]);
     expect(textWords('Entretien des Espaces verts — Élagage')).toEqual(['entretien', 'espace', 'vert', 'elagage']);
   });

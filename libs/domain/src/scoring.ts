@@ -410,7 +410,9 @@ export function candidateFeatures(input: CandidateScoringInput, explain = true):
   }
 
   const text = textFeature(lot, structure);
-  if (text.hits.length) say('textMatch', () => `Mots de l’objet du marché dans sa présentation : ${text.hits.slice(0, 3).join(', ')}`);
+  // The words are normalised stems (no accents): the reason counts them rather than showing them.
+  const hits = text.hits.length;
+  if (hits) say('textMatch', () => `Son nom ou sa présentation reprend ${hits === 1 ? 'un mot' : `${hits} mots`} de l’objet du marché`);
 
   let similarNearby: number | null = null;
   let sameBuyer: number | null = null;
