@@ -115,6 +115,8 @@ export interface ScoringStructure {
 export interface ScoringPlace {
   communeCode: string | null;
   department: string;
+  /** 'department' when only the department is known: distances are then to its chef-lieu, not to the work. */
+  scope?: 'commune' | 'department';
 }
 
 /** Evidence of past public contracts (DECP), the contract being scored never included. */
@@ -260,7 +262,7 @@ export const KIND_FAMILIES: readonly KindFamily[] = [
   },
   { prefixes: ['909', '9061', '9062'], label: 'le nettoyage', usualKinds: ['EI', 'ACI', 'ESAT', 'EA'] },
   { prefixes: ['905'], label: 'la collecte et le tri des déchets', usualKinds: ['ACI', 'EI', 'ESAT', 'EA'] },
-  { prefixes: ['7523124', '8531', '8532', '8053', '8000', '7500'], label: 'l’insertion et la qualification', usualKinds: ['ACI', 'EI', 'AI'] },
+  { prefixes: ['7523124', '8531', '8532', '8053'], label: 'l’insertion et la qualification', usualKinds: ['ACI', 'EI', 'AI'] },
   { prefixes: ['45'], label: 'les travaux du bâtiment', usualKinds: ['EI', 'ACI', 'GEIQ'] },
   { prefixes: ['9831'], label: 'la blanchisserie', usualKinds: ['ESAT', 'EA', 'EI', 'ACI'] },
   { prefixes: ['55'], label: 'la restauration', usualKinds: ['EI', 'ACI', 'ESAT', 'EA'] },
@@ -381,8 +383,12 @@ export function candidateFeatures(input: CandidateScoringInput, explain = true):
 
   let nearness: number | null = null;
   let nearRank: number | null = null;
+  const placeOnlyByDepartment = place?.scope === 'department' && structure.department === place.department;
   if (structure.distanceKm === null) say('distance', () => "Distance au lieu d'exécution inconnue");
-  else {
+  else if (placeOnlyByDepartment) {
+    // The work is somewhere in the department: a distance to its chef-lieu says little about one inside it.
+    say('distance', () => "Dans le département du lieu d'exécution, connu seulement par son département : distance inconnue");
+  } else {
     const km = structure.distanceKm;
     nearness = nearnessValue(km);
     const rank = structure.distanceRank;

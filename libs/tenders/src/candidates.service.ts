@@ -195,7 +195,7 @@ function scoringInput(
 ): CandidateScoringInput {
   return {
     lot,
-    place: { communeCode: place.communeCode, department: place.department },
+    place: { communeCode: place.communeCode, department: place.department, scope: place.scope },
     structure: {
       kind: c.row.kind,
       sectors: c.row.sectors ?? [],

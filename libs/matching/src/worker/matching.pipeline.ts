@@ -48,7 +48,9 @@ export class MatchingPipeline {
       return { proposals: [], explanations, stats: { lots: [], candidates: 0, totalMs: Date.now() - started } };
     }
 
-    const candidates = await this.loadCandidates(run.tenderId, lots, report, run.params.includeDemo === true);
+    // Demo structures take part only when asked, or when the anchor itself is one (the user chose it).
+    const includeDemo = run.params.includeDemo === true || anchor?.source === 'demo';
+    const candidates = await this.loadCandidates(run.tenderId, lots, report, includeDemo);
     if (anchor && !candidates.some((c) => c.structureId === anchor.id)) candidates.push(this.outOfAreaAnchor(anchor));
     const candidatesMs = Date.now() - started;
 
