@@ -1,4 +1,4 @@
-import { areaCovers, DEFAULT_RADIUS_KM, type ExecutionPlace } from './intervention-area';
+import { areaCovers, beyondGuessedRadius, DEFAULT_RADIUS_KM, GUESSED_RADIUS_TOLERANCE, type ExecutionPlace } from './intervention-area';
 import type { GeoPoint } from './vocabulary';
 
 const MONTREUIL: GeoPoint = { lat: 48.865024, lon: 2.455023 };
@@ -46,5 +46,18 @@ describe('areaCovers', () => {
 
   it('national: covers everywhere, even without a location', () => {
     expect(areaCovers({ type: 'national' }, { location: null }, AJACCIO_PLACE)).toBe(true);
+  });
+});
+
+describe('beyondGuessedRadius (a default radius is a guess)', () => {
+  const place: ExecutionPlace = { location: { lat: 45.764, lon: 4.8357 }, department: '69', region: '84' }; // Lyon
+  const bourg: GeoPoint = { lat: 46.2052, lon: 5.2255 }; // ~58 km
+  it('gives the radius when the place is beyond it but within the tolerance, nothing otherwise', () => {
+    expect(beyondGuessedRadius({ type: 'radius', radiusKm: 50 }, { location: bourg }, place)).toBe(50);
+    expect(beyondGuessedRadius({ type: 'radius', radiusKm: 60 }, { location: bourg }, place)).toBeUndefined(); // covered
+    expect(beyondGuessedRadius({ type: 'radius', radiusKm: 30 }, { location: bourg }, place)).toBeUndefined(); // 58 > 45
+    expect(beyondGuessedRadius({ type: 'radius', radiusKm: 50 }, { location: null }, place)).toBeUndefined();
+    expect(beyondGuessedRadius({ type: 'national' }, { location: bourg }, place)).toBeUndefined();
+    expect(GUESSED_RADIUS_TOLERANCE).toBe(1.5); // mirrored by migration 1700000011000's area keys
   });
 });

@@ -173,9 +173,10 @@ const LEVEL_RANK: Record<SectorLevel, number> = { none: 0, unknownTrade: 1, neig
 
 /**
  * Best match over the lot's sectors: declared exact > inferred exact > same group or related (neighbour) >
- * unknown trade > none. Null when the lot names no sector (cannot be assessed).
+ * unknown trade > none. Null when the lot names no sector (cannot be assessed). `explain: false` skips the
+ * reason (ranking 20,000 candidates needs the level only).
  */
-export function sectorMatch(input: Pick<CandidateScoringInput, 'lot' | 'structure' | 'sectorCatalogue'>): { level: SectorLevel | null; reason: string } {
+export function sectorMatch(input: Pick<CandidateScoringInput, 'lot' | 'structure' | 'sectorCatalogue'>, explain = true): { level: SectorLevel | null; reason: string } {
   const { lot, structure, sectorCatalogue } = input;
   if (lot.sectors.length === 0) return { level: null, reason: 'Secteur du lot non précisé' };
   const groupOf = (code: string): string | undefined => sectorCatalogue?.[code]?.group;
@@ -187,31 +188,38 @@ export function sectorMatch(input: Pick<CandidateScoringInput, 'lot' | 'structur
   const unknownTrade =
     structure.sectors.length === 0 ||
     (structure.sectors.every((own) => sectorCatalogue?.[own.code]?.generic === true) && !structure.sectors.some((own) => lot.sectors.includes(own.code)));
-  let best: { level: SectorLevel; reason: string } = unknownTrade
-    ? {
-        level: 'unknownTrade',
-        reason: structure.sectors.length === 0 ? 'Activités non renseignées : métier à vérifier' : 'Métier précis non renseigné (seulement « insertion ») : à vérifier',
-      }
-    : { level: 'none', reason: 'Aucun des secteurs du lot parmi ses activités' };
-  const consider = (level: SectorLevel, reason: string): void => {
-    if (LEVEL_RANK[level] > LEVEL_RANK[best.level]) best = { level, reason };
-  };
+  let best: { level: SectorLevel; own?: string; lotSector?: string } = { level: unknownTrade ? 'unknownTrade' : 'none' };
   for (const lotSector of lot.sectors) {
-    const label = sectorLabel(lotSector, sectorCatalogue);
     for (const own of structure.sectors) {
-      if (own.code === lotSector) {
-        consider(own.inferred ? 'inferred' : 'declared', own.inferred ? `Secteur déduit de son activité (NAF) : ${label}` : `Secteur déclaré : ${label}`);
-      } else if ((groupOf(own.code) !== undefined && groupOf(own.code) === groupOf(lotSector)) || related(own.code, lotSector)) {
-        consider(
-          'neighbour',
-          groupOf(own.code) === groupOf(lotSector)
-            ? `Secteur voisin : ${sectorLabel(own.code, sectorCatalogue)} (même famille que ${label})`
-            : `Secteur voisin : ${sectorLabel(own.code, sectorCatalogue)} (travaux proches de ${label})`,
-        );
-      }
+      let level: SectorLevel | undefined;
+      if (own.code === lotSector) level = own.inferred ? 'inferred' : 'declared';
+      else if ((groupOf(own.code) !== undefined && groupOf(own.code) === groupOf(lotSector)) || related(own.code, lotSector)) level = 'neighbour';
+      if (level && LEVEL_RANK[level] > LEVEL_RANK[best.level]) best = { level, own: own.code, lotSector };
     }
   }
-  return best;
+  return { level: best.level, reason: explain ? sectorReason(best, structure.sectors.length, sectorCatalogue) : '' };
+}
+
+function sectorReason(
+  best: { level: SectorLevel; own?: string; lotSector?: string },
+  ownSectors: number,
+  catalogue: CandidateScoringInput['sectorCatalogue'],
+): string {
+  const label = best.lotSector === undefined ? '' : sectorLabel(best.lotSector, catalogue);
+  switch (best.level) {
+    case 'declared':
+      return `Secteur déclaré : ${label}`;
+    case 'inferred':
+      return `Secteur déduit de son activité (NAF) : ${label}`;
+    case 'neighbour':
+      return catalogue?.[best.own!]?.group === catalogue?.[best.lotSector!]?.group
+        ? `Secteur voisin : ${sectorLabel(best.own!, catalogue)} (même famille que ${label})`
+        : `Secteur voisin : ${sectorLabel(best.own!, catalogue)} (travaux proches de ${label})`;
+    case 'unknownTrade':
+      return ownSectors === 0 ? 'Activités non renseignées : métier à vérifier' : 'Métier précis non renseigné (seulement « insertion ») : à vérifier';
+    default:
+      return 'Aucun des secteurs du lot parmi ses activités';
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -376,7 +384,7 @@ export function candidateFeatures(input: CandidateScoringInput, explain = true):
     if (explain) reasons[criterion].push(reason());
   };
 
-  const sector = sectorMatch(input);
+  const sector = sectorMatch(input, explain);
   say('sectorFit', () => sector.reason);
   const levelRank = sector.level === null ? null : LEVEL_RANK[sector.level];
   const atLeast = (rank: number): number | null => (levelRank === null ? null : levelRank >= rank ? 1 : 0);

@@ -35,6 +35,8 @@ export type SearchHit = Pick<
   distanceKm?: number;
   /** Relevance, higher is better; comparable within one response only. */
   score: number;
+  /** A generated demo structure (source "demo"), badged « démo »; set by SearchService. */
+  demo?: boolean;
 };
 
 export type FacetCounts = Partial<Record<SearchFacet, Record<string, number>>>;

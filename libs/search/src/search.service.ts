@@ -1,5 +1,6 @@
 // What the HTTP layer (and pages) call: place resolution, reading a town typed in the text, and the configured index.
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { ReferenceService, SECTORS, SECTOR_GROUPS, type CommuneView } from '@app/reference';
 import { placeInQuery, type PlaceReading } from './query-place';
 import { IndexedStructure, SEARCH_INDEX, SearchIndex, SearchResult } from './search-index.port';
@@ -26,6 +27,7 @@ export class SearchService {
   constructor(
     @Inject(SEARCH_INDEX) readonly index: SearchIndex,
     private readonly reference: ReferenceService,
+    private readonly dataSource: DataSource,
   ) {
     const activityWords = new Set([...SECTOR_GROUPS.map((g) => g.label), ...SECTORS.flatMap((s) => [s.label, ...s.keywords])].flatMap(words));
     this.placeReading = {
@@ -50,9 +52,17 @@ export class SearchService {
     const reading = this.readPlace(query);
     if (reading) {
       const result = await this.index.search(reading.query);
-      if (result.total > 0) return { ...result, placeFromQuery: reading.place };
+      if (result.total > 0) return { ...(await this.markDemo(result)), placeFromQuery: reading.place };
     }
-    return this.index.search(query);
+    return this.markDemo(await this.index.search(query));
+  }
+
+  /** Flags the page's generated demo structures (one indexed query on the page's ids), for the « démo » badge. */
+  private async markDemo(result: SearchResult): Promise<SearchResult> {
+    if (result.hits.length === 0) return result;
+    const demo: { id: string }[] = await this.dataSource.query(`SELECT id FROM structures WHERE id = ANY($1::uuid[]) AND source = 'demo'`, [result.hits.map((h) => h.id)]);
+    const ids = new Set(demo.map((d) => d.id));
+    return { ...result, hits: result.hits.map((h) => ({ ...h, demo: ids.has(h.id) })) };
   }
 
   /** Every match, in batches, for exports: the same reading of the query as `search`. */

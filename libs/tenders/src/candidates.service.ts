@@ -234,8 +234,9 @@ function areaOf(row: StructureRow): InterventionArea {
 /**
  * Structures whose area may cover the place and that may do the work, from the narrow copy the migration
  * keeps in step with structures (listed ones only). A superset: `areaCovers` and the sector fit decide.
- * $1 area keys of the place, $2 kinds; with sectors: $3 related and generic sectors. Structures known only by
- * inferred sectors (register rows) are all read: an inference from a NAF code is a guess, the model ranks them.
+ * $1 area keys of the place, $2 kinds; with sectors: $3 related and generic sectors, and INFERRED_ONLY_SECTOR:
+ * structures known only by inferred sectors (register rows) are all read, an inference from a NAF code is a
+ * guess that the model ranks (migration 1700000011000 puts the marker in their sector_codes).
  */
 function servingSql(withSectors: boolean, includeDemo: boolean, withWords: boolean): string {
   return `
@@ -247,8 +248,7 @@ function servingSql(withSectors: boolean, includeDemo: boolean, withWords: boole
   WHERE s.area_keys && $1::text[]
     AND s.kind = ANY($2::text[])${includeDemo ? '' : `
     AND NOT s.demo`}${withSectors ? `
-    AND (s.sector_codes && $3::text[] OR cardinality(s.sector_codes) = 0
-      OR s.sectors_inferred_only)` : ''}`;
+    AND (s.sector_codes && $3::text[] OR cardinality(s.sector_codes) = 0)` : ''}`;
 }
 
 /** The keys (see migration 1700000003000) of the areas that can cover the place. */
@@ -399,7 +399,7 @@ export class CandidatesService {
     const withSectors = targets.length > 0 && targets.every((t) => t.sectors.length > 0);
     const words = targets.map((t) => textWords(t.text));
     const params: unknown[] = [areaKeysOf(place), kinds];
-    if (withSectors) params.push([...relatedSectors(targets, catalogue), ...GENERIC_SECTORS]);
+    if (withSectors) params.push([...relatedSectors(targets, catalogue), ...GENERIC_SECTORS, INFERRED_ONLY_SECTOR]);
     const rows: StructureRow[] = await this.dataSource.query(servingSql(withSectors, options.includeDemo === true, words.some((w) => w.length > 0)), params);
     const serving: { row: StructureRow; location: GeoPoint | null; km: number | null; beyondKm?: number }[] = [];
     for (const row of rows) {
@@ -449,7 +449,7 @@ export class CandidatesService {
         let eligibility = eligibilityByKind.get(c.row.kind);
         if (!eligibility) eligibilityByKind.set(c.row.kind, (eligibility = reservationEligibility(c.row.kind, target.reservation)));
         if (eligibility.status === 'excluded' && !options.includeIneligible) continue;
-        const level = sectorMatch({ lot, structure: { kind: c.row.kind, sectors: c.row.sectors ?? [], prestationTypes: [], distanceKm: c.km }, sectorCatalogue: catalogue }).level;
+        const level = sectorMatch({ lot, structure: { kind: c.row.kind, sectors: c.row.sectors ?? [], prestationTypes: [], distanceKm: c.km }, sectorCatalogue: catalogue }, false).level;
         // Sectors inferred from a NAF code are a guess: "unknown is not no", such a row stays, ranked by the model.
         const doesTheWork = level === null || level !== 'none' || c.row.sectors_inferred_only;
         if (doesTheWork) kept.push({ c, eligibility });
@@ -516,6 +516,8 @@ export class CandidatesService {
  * ("other social action"), the catch-all code of associations running an ACI or an EI.
  */
 export const GENERIC_SECTORS: readonly string[] = ['insertion-qualification'];
+/** The marker of rows whose sectors are all inferred, in structure_candidates.sector_codes (migration 1700000011000). */
+const INFERRED_ONLY_SECTOR = '~inferred';
 /** Two sectors are related when a CPV prefix of one starts with a prefix of the other at least this long. */
 const RELATED_PREFIX_MIN_LENGTH = 4;
 

@@ -7,7 +7,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - area_is_default: the area is the import's default radius (a guess); such a row is kept a little beyond
  *   it (GUESSED_RADIUS_TOLERANCE, here 1.5 × the radius in the area keys) and ranked lower;
  * - words: significant words of name, brand, description and offers, normalised like the domain's
- *   `textWords` (lower case, no accents, letters, ≥ 4 letters, trailing s/x removed).
+ *   `textWords` (lower case, no accents, letters, ≥ 4 letters, trailing s/x removed);
+ * - sector_codes gains the marker INFERRED_ONLY_SECTOR ('~inferred') on rows whose sectors are all inferred (register
+ *   rows): they are candidates whatever their guessed trade, and the marker keeps that condition on the GIN index.
  */
 export class CandidateRanking1700000011000 implements MigrationInterface {
   name = 'CandidateRanking1700000011000';
@@ -33,6 +35,8 @@ export class CandidateRanking1700000011000 implements MigrationInterface {
         guessed boolean := coalesce(s.intervention_area_is_default, false) AND coalesce(s.intervention_area->>'type', 'radius') = 'radius';
         codes text[] := CASE WHEN jsonb_typeof(s.intervention_area->'codes') = 'array'
                              THEN ARRAY(SELECT jsonb_array_elements_text(s.intervention_area->'codes')) ELSE '{}' END;
+        inferred_only boolean := CASE WHEN jsonb_typeof(s.sectors) = 'array'
+               THEN NOT EXISTS (SELECT 1 FROM jsonb_array_elements(s.sectors) e WHERE (e->>'inferred') IS DISTINCT FROM 'true') ELSE true END;
       BEGIN
         IF s.delisted_at IS NOT NULL THEN
           DELETE FROM structure_candidates WHERE id = s.id;
@@ -44,9 +48,9 @@ export class CandidateRanking1700000011000 implements MigrationInterface {
         VALUES (s.id, s.siret, s.kind, s.department, s.lat, s.lon, kind_of_area, radius, codes,
           candidate_area_keys(kind_of_area, s.lat, s.lon, CASE WHEN guessed THEN radius * 1.5 ELSE radius END, codes, s.department),
           s.sectors,
-          CASE WHEN jsonb_typeof(s.sectors) = 'array' THEN ARRAY(SELECT e->>'code' FROM jsonb_array_elements(s.sectors) e WHERE e->>'code' IS NOT NULL) ELSE '{}' END,
-          CASE WHEN jsonb_typeof(s.sectors) = 'array'
-               THEN NOT EXISTS (SELECT 1 FROM jsonb_array_elements(s.sectors) e WHERE (e->>'inferred') IS DISTINCT FROM 'true') ELSE true END,
+          CASE WHEN jsonb_typeof(s.sectors) = 'array' THEN ARRAY(SELECT e->>'code' FROM jsonb_array_elements(s.sectors) e WHERE e->>'code' IS NOT NULL) ELSE '{}' END
+            || CASE WHEN inferred_only THEN ARRAY['~inferred'] ELSE '{}'::text[] END,
+          inferred_only,
           s.prestation_types,
           CASE WHEN jsonb_typeof(s.capacity->'annualRevenueEur') = 'number' THEN (s.capacity->>'annualRevenueEur')::double precision END,
           s.open_to_co_contracting, s.source <> 'register' OR s.edited_at IS NOT NULL,
