@@ -2,6 +2,7 @@
 // sees the insertion hours as the amount is typed, publishes it and reads the ranked candidates.
 import { BrowserHarness, screenshot, signUpInBrowser, startBrowserHarness } from '../support/browser';
 import { signUp } from '../support/test-app';
+import { insertStructure } from '../support/tender-fixtures';
 import { createStructure } from '../support/web-fixtures';
 
 jest.setTimeout(150_000);
@@ -40,6 +41,8 @@ describe('buyers publish tenders in the browser', () => {
       sectors: ['nettoyage-locaux'],
       interventionArea: { type: 'radius', radiusKm: 30 },
     });
+    // A generated demo structure: shown only when asked, badged « démo ».
+    await insertStructure(h.t.dataSource, { name: 'ESAT démo de Lyon', kind: 'ESAT', communeCode: '69123', sectors: [{ code: 'nettoyage-locaux', inferred: false }], source: 'demo' });
   });
   afterAll(() => h?.close());
 
@@ -114,7 +117,16 @@ describe('buyers publish tenders in the browser', () => {
     await first.getByRole('link', { name: 'Propreté Lyon Insertion' }).waitFor();
     expect(await first.locator('li').count()).toBeGreaterThan(0);
     expect(await page.getByRole('link', { name: 'Nettoyage de Bordeaux' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'ESAT démo de Lyon' }).count()).toBe(0);
     await screenshot(page, 'candidats');
+
+    // Demo structures only when asked, badged « démo »; points per criterion in French.
+    await page.getByLabel(/Inclure les structures de démonstration/).check({ force: true });
+    await page.getByRole('button', { name: 'Mettre à jour' }).click();
+    const demo = page.locator('.app-result', { has: page.getByRole('link', { name: 'ESAT démo de Lyon' }) });
+    await demo.getByText('démo', { exact: true }).waitFor();
+    await first.getByText(/^Points : Secteur d’activité/).waitFor();
+    await page.goBack();
 
     // Lot 2 is reserved to EA/ESAT: the EI is not a candidate.
     await page.goBack();
