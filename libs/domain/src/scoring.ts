@@ -277,8 +277,18 @@ export const KIND_FAMILIES: readonly KindFamily[] = [
   { prefixes: ['6010', '6011', '6400', '6411'], label: 'le transport et la distribution', usualKinds: ['EI', 'ACI', 'AI', 'ESAT', 'EA'] },
 ];
 
-/** The family of the lot: the longest prefix matching one of its CPV codes. */
+const familyCache = new Map<string, KindFamily | undefined>();
+
+/** The family of the lot: the longest prefix matching one of its CPV codes (memoised: called per candidate). */
 export function kindFamilyOf(cpvCodes: readonly string[] | undefined): KindFamily | undefined {
+  const key = cpvCodes?.join(',') ?? '';
+  if (familyCache.has(key)) return familyCache.get(key);
+  const family = findKindFamily(cpvCodes);
+  if (familyCache.size < 10_000) familyCache.set(key, family);
+  return family;
+}
+
+function findKindFamily(cpvCodes: readonly string[] | undefined): KindFamily | undefined {
   let best: { family: KindFamily; length: number } | undefined;
   for (const raw of cpvCodes ?? []) {
     const code = raw.replace(/\D/g, '');
@@ -340,8 +350,8 @@ export function textWords(text: string | null | undefined): string[] {
 
 function textFeature(lot: ScoringLot, structure: ScoringStructure): { value: number | null; hits: string[] } {
   if (!lot.words?.length || structure.words === undefined) return { value: null, hits: [] };
-  const own = new Set(structure.words);
-  const hits = lot.words.filter((w) => own.has(w));
+  const own = structure.words;
+  const hits = lot.words.filter((w) => own.includes(w));
   // One shared trade word is already a strong hint; more saturate quickly.
   return { value: hits.length === 0 ? 0 : Math.min(1, 0.6 + 0.2 * (hits.length - 1)), hits };
 }
