@@ -27,6 +27,9 @@ export function testConfig(databaseName: string, overrides: Partial<AppConfig> =
     queuePrefix: `${testQueuePrefix()}${randomBytes(4).toString('hex')}`,
     seedOnStart: false,
     demoStructures: 0,
+    // Test files register dozens of accounts and start many runs from one address; the throttle tests lower these.
+    registrationMaxPerWindow: 100_000,
+    matchingRunsMaxPerWindow: 100_000,
     ...overrides,
   };
 }

@@ -33,6 +33,11 @@ export interface AppConfig {
   cookieSecure: boolean;
   loginMaxFailures: number;
   loginWindowSec: number;
+  /** Registrations allowed per client address in `throttleWindowSec`, then 429. */
+  registrationMaxPerWindow: number;
+  /** Matching runs one account may create in `throttleWindowSec`, then 429. */
+  matchingRunsMaxPerWindow: number;
+  throttleWindowSec: number;
   /** Matching worker (issue 5): queue retries, stalled-job detection, sweeper. */
   matching: MatchingConfig;
 }
@@ -142,6 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cookieSecure: bool(env, 'COOKIE_SECURE', production, errors),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000, errors),
     loginWindowSec: int(env, 'LOGIN_WINDOW_SEC', 900, 1, 86400, errors),
+    registrationMaxPerWindow: int(env, 'REGISTRATION_MAX_PER_WINDOW', 20, 1, 100_000, errors),
+    matchingRunsMaxPerWindow: int(env, 'MATCHING_RUNS_MAX_PER_WINDOW', 60, 1, 100_000, errors),
+    throttleWindowSec: int(env, 'THROTTLE_WINDOW_SEC', 3600, 1, 86400, errors),
     matching: {
       concurrency: int(env, 'MATCHING_CONCURRENCY', 1, 1, 64, errors),
       attempts: int(env, 'MATCHING_ATTEMPTS', 3, 1, 20, errors),
