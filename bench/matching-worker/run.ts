@@ -141,7 +141,7 @@ async function hostDescription(dataSource: DataSource) {
 
 /** When no demo company serves Lyon (the demo catalogue is random), an ordinary cleaning company of Lyon signs up. */
 async function benchCompany(api: INestApplicationContext): Promise<{ id: string; name: string; communeCode: string | null }> {
-  const owner = await api.get(AuthService).register({ email: `bench-company-${process.pid}@example.org`, password: 'un mot de passe de bench', role: 'company', displayName: 'Bench' });
+  const owner = (await api.get(AuthService).register({ email: `bench-company-${process.pid}@example.org`, password: 'un mot de passe de bench', role: 'company', displayName: 'Bench' }, 'bench')).created!;
   const company = await api.get(StructuresService).create(
     { id: owner.id, role: owner.role },
     { siret: demoSiret(999_999), name: 'Propreté Lyonnaise (bench)', kind: 'COMPANY', communeCode: '69123', sectors: ['nettoyage-locaux'], prestationTypes: ['PREST'], capacity: { annualRevenueEur: 4_000_000 }, openToCoContracting: true },
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   const [{ structures }] = await dataSource.query(`SELECT count(*)::int AS structures FROM structures WHERE delisted_at IS NULL`);
   const kinds: { kind: string; n: number }[] = await dataSource.query(`SELECT kind, count(*)::int AS n FROM structures GROUP BY kind ORDER BY n DESC`);
 
-  const buyer = await api.get(AuthService).register({ email: `bench-${process.pid}@example.org`, password: 'un mot de passe de bench', role: 'buyer', displayName: 'Bench' });
+  const buyer = (await api.get(AuthService).register({ email: `bench-${process.pid}@example.org`, password: 'un mot de passe de bench', role: 'buyer', displayName: 'Bench' }, 'bench')).created!;
   const actor = { id: buyer.id, role: buyer.role };
   const tenders = api.get(TendersService);
   const tender = await tenders.create(tenderInput(), actor);

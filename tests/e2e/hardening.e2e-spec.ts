@@ -245,7 +245,7 @@ describe('item 9 — headers, throttles, registration without enumeration, visib
     expect(count).toBe(1);
     // The second password opens nothing; the owner is told someone tried.
     await t.http().post('/api/v1/auth/login').send({ email: body.email, password: 'un autre mot de passe' }).expect(401);
-    const login = await t.http().post('/api/v1/auth/login').send(body).expect(200);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: body.email, password: PASSWORD }).expect(200);
     const notes = await t.http().get('/api/v1/notifications').set({ Authorization: `Bearer ${login.body.accessToken}` }).expect(200);
     expect(notes.body.items.map((n: { title: string }) => n.title)).toContain('Tentative d’inscription avec votre adresse');
   });

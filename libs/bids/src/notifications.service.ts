@@ -9,7 +9,16 @@ import { NotificationEntity } from '@app/persistence';
 import { isUuid } from './bid.store';
 import type { BidCaller } from './bid.types';
 
-export const NOTIFICATION_TYPES = ['BID_INVITATION', 'BID_ANSWERED', 'BID_UPDATED', 'BID_MEMBER_REMOVED', 'BID_SUBMITTED', 'BID_SUBSTITUTION'] as const;
+export const NOTIFICATION_TYPES = [
+  'BID_INVITATION',
+  'BID_ANSWERED',
+  'BID_UPDATED',
+  'BID_MEMBER_REMOVED',
+  'BID_SUBMITTED',
+  'BID_SUBSTITUTION',
+  'STRUCTURE_CLAIM',
+  'ACCOUNT_SECURITY',
+] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export interface NewNotification {

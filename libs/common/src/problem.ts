@@ -22,6 +22,7 @@ const TITLES: Record<number, string> = {
   404: 'Ressource introuvable',
   409: 'Conflit',
   413: 'Requête trop volumineuse',
+  415: 'Type de contenu non pris en charge',
   422: 'Règle non respectée',
   429: 'Trop de tentatives',
   500: 'Erreur interne',
@@ -44,6 +45,13 @@ export const notFound = (detail = 'Ressource introuvable') => new ProblemExcepti
 export const forbidden = (detail = "Vous n'avez pas le droit de faire cela") => new ProblemException(403, detail);
 export const conflict = (detail: string, errors?: FieldError[]) => new ProblemException(409, detail, errors);
 export const unauthorized = (detail = 'Authentification requise') => new ProblemException(401, detail);
+/** 429; the filter turns `retryAfterSec` into a Retry-After header. */
+export const tooManyRequests = (detail: string, retryAfterSec: number) => new ProblemException(429, detail, undefined, { retryAfterSec });
+
+/** « 3 minute(s) », for 429 messages. */
+export function minutesText(seconds: number): string {
+  return `${Math.max(1, Math.ceil(seconds / 60))} minute(s)`;
+}
 
 /** Turns class-validator's tree into `lots[0].estimatedAmountEur`-style paths, one entry per message. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {

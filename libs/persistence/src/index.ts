@@ -4,3 +4,4 @@ export * from './database';
 export * from './persistence.module';
 export * from './redis.module';
 export * from './search-outbox';
+export * from './rate-limiter';

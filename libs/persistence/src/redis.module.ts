@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { RATE_LIMITER, RedisRateLimiter } from './rate-limiter';
 
 export const REDIS = Symbol('REDIS');
 
@@ -17,8 +18,10 @@ export const REDIS = Symbol('REDIS');
       useFactory: (config: AppConfig) =>
         new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2000 }),
     },
+    // Under the queue prefix: deployments (and test runs) sharing one Redis keep their own counters.
+    { provide: RATE_LIMITER, inject: [REDIS, APP_CONFIG], useFactory: (redis: Redis, config: AppConfig) => new RedisRateLimiter(redis, config.queuePrefix) },
   ],
-  exports: [REDIS],
+  exports: [REDIS, RATE_LIMITER],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

@@ -15,3 +15,16 @@ export async function enqueueStructureIndexing(manager: EntityManager, structure
     [ids],
   );
 }
+
+/** Above this many waiting rows the exact number does not matter ("at least"), so counting stays cheap. */
+export const PENDING_COUNT_CAP = 10_000;
+
+/**
+ * Structures written but not yet in the search index (capped at PENDING_COUNT_CAP). Non-zero right after a
+ * first start (the register import queues every row) and for a moment after each write: search answers are
+ * then incomplete, and /health says « indexing ».
+ */
+export async function pendingStructureIndexing(manager: Pick<EntityManager, 'query'>): Promise<number> {
+  const [{ n }] = await manager.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM search_outbox WHERE entity = 'structure' LIMIT $1) p`, [PENDING_COUNT_CAP]);
+  return n;
+}

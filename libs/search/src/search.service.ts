@@ -1,6 +1,7 @@
 // What the HTTP layer (and pages) call: place resolution, reading a town typed in the text, and the configured index.
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { pendingStructureIndexing } from '@app/persistence';
 import { ReferenceService, SECTORS, SECTOR_GROUPS, type CommuneView } from '@app/reference';
 import { placeInQuery, type PlaceReading } from './query-place';
 import { IndexedStructure, SEARCH_INDEX, SearchIndex, SearchResult } from './search-index.port';
@@ -35,6 +36,11 @@ export class SearchService {
       isActivityWord: (word) => activityWords.has(word),
       minPopulation: MIN_TOWN_POPULATION,
     };
+  }
+
+  /** Structures not yet indexed (0 when the index is complete): answers read before they are in miss them. */
+  pendingStructures(): Promise<number> {
+    return pendingStructureIndexing(this.dataSource);
   }
 
   /** A commune by INSEE code, as a search place; undefined when unknown. */

@@ -111,6 +111,10 @@ export class TendersService {
     const merged: TenderInput = { ...this.toInput(tender, lots), ...stripUndefined(patch) };
     this.assertValid(merged);
     await this.dataSource.transaction(async (manager) => {
+      // Checked again under the row lock: a publication committed since the read above wins (409), and a
+      // publication arriving now waits for this edit to commit.
+      const [locked] = await manager.query(`SELECT status FROM tenders WHERE id = $1 FOR UPDATE`, [id]);
+      if (locked?.status !== 'draft') throw conflict(NOT_A_DRAFT_ANYMORE);
       const commune = this.reference.commune(merged.executionCommuneCode)!;
       await manager.update(TenderEntity, { id }, {
         ...this.tenderColumns(merged),
@@ -231,6 +235,8 @@ export class TendersService {
     };
   }
 }
+
+const NOT_A_DRAFT_ANYMORE = 'L’appel d’offres vient d’être publié ou clos : il ne peut plus être modifié';
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

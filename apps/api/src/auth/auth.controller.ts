@@ -13,9 +13,9 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  async register(@Body() dto: RegisterDto) {
-    const account = await this.auth.register(dto);
-    return { id: account.id, email: account.email, role: account.role, displayName: account.displayName };
+  async register(@Body() dto: RegisterDto, @Req() request: Request) {
+    // The same answer whether or not the address already had an account (its owner gets a message).
+    return (await this.auth.register(dto, request.ip ?? 'unknown')).answer;
   }
 
   @Public()
@@ -24,6 +24,14 @@ export class AuthController {
   async login(@Body() dto: LoginDto, @Req() request: Request) {
     const { accessToken, tokenType, expiresIn } = await this.auth.login(dto, request.ip ?? 'unknown');
     return { accessToken, tokenType, expiresIn };
+  }
+
+  /** Ends every session of the account (tokens and web cookies issued before) → 204. */
+  @ApiBearerAuth()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Caller() account: CurrentAccount) {
+    await this.auth.logout(account.id);
   }
 
   @ApiBearerAuth()

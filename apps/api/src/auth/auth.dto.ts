@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { HasVisibleText } from '../http/visible-text.validator';
 
 export class RegisterDto {
   @ApiProperty() @IsEmail({}, { message: 'adresse e-mail invalide' }) @MaxLength(254) email: string;
@@ -11,7 +12,7 @@ export class RegisterDto {
   @ApiProperty({ enum: ['buyer', 'supplier', 'company'] })
   @IsIn(['buyer', 'supplier', 'company'], { message: 'role doit valoir buyer, supplier ou company' })
   role: 'buyer' | 'supplier' | 'company';
-  @ApiProperty() @IsString() @MinLength(1, { message: 'le nom affiché est obligatoire' }) @MaxLength(200) displayName: string;
+  @ApiProperty() @IsString() @HasVisibleText() @MinLength(1, { message: 'le nom affiché est obligatoire' }) @MaxLength(200) displayName: string;
 }
 
 export class LoginDto {

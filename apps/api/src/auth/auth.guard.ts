@@ -2,7 +2,8 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDeco
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { AccountRole } from '@app/domain';
-import { forbidden, unauthorized } from '@app/common';
+import { ProblemException, forbidden, unauthorized } from '@app/common';
+import { isStateChanging } from '../web/csrf';
 import { AuthService } from './auth.service';
 import type { CurrentAccount } from './auth.types';
 
@@ -33,7 +34,14 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()]);
     const roles = this.reflector.getAllAndOverride<AccountRole[]>(ROLES_KEY, [context.getHandler(), context.getClass()]);
 
-    const token = bearerToken(request) ?? (request.cookies?.[SESSION_COOKIE] as string | undefined);
+    const bearer = bearerToken(request);
+    const cookie = request.cookies?.[SESSION_COOKIE] as string | undefined;
+    // The browser sends the session cookie on its own, even to requests another site makes it send: an API
+    // write authenticated by the cookie alone must come from our own pages (page forms have their CSRF token).
+    if (!bearer && cookie && isApiWrite(request) && !sameOrigin(request)) {
+      throw new ProblemException(403, 'Origine de la requête refusée : l’API s’appelle avec un jeton Bearer, ou depuis les pages du site.', undefined, { reason: 'origin' });
+    }
+    const token = bearer ?? cookie;
     if (token) request.account = (await this.auth.verifyToken(token)) ?? undefined;
     if (isPublic) return true;
     if (!request.account) throw unauthorized();
@@ -49,4 +57,19 @@ function bearerToken(request: Request): string | undefined {
   if (!header) return undefined;
   const [scheme, value] = header.split(' ');
   return scheme?.toLowerCase() === 'bearer' && value ? value : undefined;
+}
+
+function isApiWrite(request: Request): boolean {
+  return /^\/api\//.test(request.path) && isStateChanging(request.method);
+}
+
+/** The Origin (else the Referer) names this very host; a request with neither is not trusted. */
+export function sameOrigin(request: Request): boolean {
+  const source = request.headers.origin ?? request.headers.referer;
+  if (!source || source === 'null') return false;
+  try {
+    return new URL(source).host === request.headers.host;
+  } catch {
+    return false;
+  }
 }

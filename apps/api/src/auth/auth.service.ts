@@ -2,15 +2,24 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { hash, verify } from '@node-rs/argon2';
-import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AccountEntity, REDIS } from '@app/persistence';
-import { ProblemException, conflict, unauthorized } from '@app/common';
+import { AccountEntity, RATE_LIMITER, type RateLimiter } from '@app/persistence';
+import { NotificationsService } from '@app/bids';
+import { minutesText, tooManyRequests, unauthorized } from '@app/common';
 import { CurrentAccount, TokenPayload } from './auth.types';
 import { LoginDto, RegisterDto } from './auth.dto';
 
 const WRONG_CREDENTIALS = 'Adresse e-mail ou mot de passe incorrect';
+
+/** What registration answers: the same shape whether the address was free or already had an account. */
+export interface RegistrationAnswer {
+  id: string;
+  email: string;
+  role: RegisterDto['role'];
+  displayName: string;
+}
 
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
@@ -22,7 +31,8 @@ export class AuthService implements OnApplicationBootstrap {
     @InjectRepository(AccountEntity) private readonly accounts: Repository<AccountEntity>,
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,36 +53,59 @@ export class AuthService implements OnApplicationBootstrap {
     }
   }
 
-  async register(dto: RegisterDto): Promise<AccountEntity> {
+  /**
+   * Throttled per client address. An address that already has an account gets the same answer as a new
+   * one (no way to test which e-mails are registered); its owner is told someone tried. `created` is the
+   * new account, or null when the address was taken.
+   */
+  async register(dto: RegisterDto, clientIp: string): Promise<{ created: AccountEntity | null; answer: RegistrationAnswer }> {
+    const decision = await this.limiter.hit(`register:${clientIp}`, this.config.registrationMaxPerWindow, this.config.throttleWindowSec);
+    if (!decision.allowed) {
+      throw tooManyRequests(`Trop de créations de compte depuis cette adresse. Réessayez dans ${minutesText(decision.retryAfterSec)}.`, decision.retryAfterSec);
+    }
     const email = dto.email.trim().toLowerCase();
-    if (await this.accounts.existsBy({ email })) throw conflict('Un compte existe déjà avec cette adresse e-mail', [{ field: 'email', message: 'déjà utilisée' }]);
+    const displayName = dto.displayName.trim();
+    // Hashed in both cases, so both answers take the same time.
     const passwordHash = await hash(dto.password);
-    const result = await this.accounts.insert({ email, passwordHash, role: dto.role, displayName: dto.displayName.trim() });
-    return this.accounts.findOneByOrFail({ id: result.identifiers[0].id as string });
+    const [row]: { id: string }[] = await this.accounts.query(
+      `INSERT INTO accounts (email, password_hash, role, display_name) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING id`,
+      [email, passwordHash, dto.role, displayName],
+    );
+    const created = row ? await this.accounts.findOneByOrFail({ id: row.id }) : null;
+    if (!created) await this.tellOwnerOfRegistrationAttempt(email);
+    return { created, answer: { id: created?.id ?? randomUUID(), email, role: dto.role, displayName } };
   }
 
+  /**
+   * The attempt is counted before the password is checked (INCR then decide): concurrent guesses beyond the
+   * limit are refused without being checked. A success clears the count.
+   */
   async login(dto: LoginDto, clientIp: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number; account: CurrentAccount }> {
     const email = dto.email.trim().toLowerCase();
-    // Under the queue prefix: deployments (and test runs) sharing one Redis keep their own counters.
-    const throttleKey = `${this.config.queuePrefix}:login-failures:${email}:${clientIp}`;
-    await this.refuseWhenThrottled(throttleKey);
+    const throttleKey = `login:${email}:${clientIp}`;
+    const decision = await this.limiter.hit(throttleKey, this.config.loginMaxFailures, this.config.loginWindowSec);
+    if (!decision.allowed) {
+      throw tooManyRequests(`Trop de tentatives de connexion. Réessayez dans ${minutesText(decision.retryAfterSec)}.`, decision.retryAfterSec);
+    }
     const account = await this.accounts.findOneBy({ email });
     const valid = account ? await verify(account.passwordHash, dto.password) : await this.verifyDecoy(dto.password);
-    if (!account || !valid) {
-      await this.recordFailure(throttleKey);
-      throw unauthorized(WRONG_CREDENTIALS);
-    }
-    await this.redis.del(throttleKey).catch(() => undefined);
+    if (!account || !valid) throw unauthorized(WRONG_CREDENTIALS);
+    await this.limiter.reset(throttleKey);
     const current = toCurrentAccount(account);
-    return { accessToken: await this.issueToken(current), tokenType: 'Bearer', expiresIn: this.config.jwtExpiresInSec, account: current };
+    return { accessToken: await this.issueToken(account), tokenType: 'Bearer', expiresIn: this.config.jwtExpiresInSec, account: current };
   }
 
-  issueToken(account: CurrentAccount): Promise<string> {
-    const payload: TokenPayload = { sub: account.id, email: account.email, role: account.role, name: account.displayName };
+  /** Ends every session of the account: tokens and cookies issued before are refused from now on. */
+  async logout(accountId: string): Promise<void> {
+    await this.accounts.increment({ id: accountId }, 'sessionVersion', 1);
+  }
+
+  issueToken(account: AccountEntity): Promise<string> {
+    const payload: TokenPayload = { sub: account.id, email: account.email, role: account.role, name: account.displayName, ver: account.sessionVersion };
     return this.jwt.signAsync(payload, { expiresIn: this.config.jwtExpiresInSec });
   }
 
-  /** Returns the account a token names, or null when the token is invalid, expired or its account gone. */
+  /** Returns the account a token names, or null when the token is invalid, expired, revoked or its account gone. */
   async verifyToken(token: string): Promise<CurrentAccount | null> {
     let payload: TokenPayload;
     try {
@@ -81,28 +114,25 @@ export class AuthService implements OnApplicationBootstrap {
       return null;
     }
     const account = await this.accounts.findOneBy({ id: payload.sub });
-    return account ? toCurrentAccount(account) : null;
+    if (!account || (payload.ver ?? 0) !== account.sessionVersion) return null;
+    return toCurrentAccount(account);
+  }
+
+  private async tellOwnerOfRegistrationAttempt(email: string): Promise<void> {
+    const owner = await this.accounts.findOneBy({ email });
+    if (!owner) return;
+    await this.notifications.notify(this.accounts.manager, [owner.id], {
+      type: 'ACCOUNT_SECURITY',
+      bidId: null,
+      title: 'Tentative d’inscription avec votre adresse',
+      body: 'Quelqu’un a essayé de créer un compte avec votre adresse e-mail, qui a déjà un compte. Si c’était vous, connectez-vous avec votre mot de passe habituel ; sinon, vous n’avez rien à faire.',
+    });
   }
 
   private async verifyDecoy(password: string): Promise<boolean> {
     this.decoyHash ??= hash('decoy password that nobody uses');
     await verify(await this.decoyHash, password);
     return false;
-  }
-
-  private async refuseWhenThrottled(key: string): Promise<void> {
-    const failures = Number(await this.redis.get(key).catch(() => 0)) || 0;
-    if (failures >= this.config.loginMaxFailures) {
-      const ttl = await this.redis.ttl(key).catch(() => this.config.loginWindowSec);
-      throw new ProblemException(429, `Trop de tentatives de connexion. Réessayez dans ${Math.max(1, Math.ceil(ttl / 60))} minute(s).`, undefined, {
-        retryAfterSec: ttl,
-      });
-    }
-  }
-
-  private async recordFailure(key: string): Promise<void> {
-    // Redis down must not block logins: the limit is then simply not enforced.
-    await this.redis.multi().incr(key).expire(key, this.config.loginWindowSec).exec().catch(() => undefined);
   }
 }
 

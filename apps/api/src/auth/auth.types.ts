@@ -13,4 +13,6 @@ export interface TokenPayload {
   email: string;
   role: AccountRole;
   name: string;
+  /** The account's session version when issued; absent in tokens older than issue 13 (read as 0). */
+  ver?: number;
 }

@@ -25,6 +25,7 @@ import { PRESTATION_TYPES, PrestationType, STRUCTURE_KINDS, StructureKind, norma
 import { AREA_TYPES, RADIUS_MAX_KM, RADIUS_MIN_KM } from '@app/catalogue';
 import { AreKnownAreaCodes, AreKnownSectors, IsKnownCommune, IsSiret } from './validators';
 import { PageQueryDto } from '../http/page-query.dto';
+import { HasVisibleText } from '../http/visible-text.validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const positive = { message: 'doit être un nombre positif ou nul' };
@@ -65,7 +66,7 @@ export class OfferDto {
 }
 
 export class ClientReferenceDto {
-  @ApiProperty() @Transform(trim) @IsString(text) @MinLength(1, { message: 'le nom est obligatoire' }) @MaxLength(200, tooLong(200)) name: string;
+  @ApiProperty() @Transform(trim) @IsString(text) @HasVisibleText() @MinLength(1, { message: 'le nom est obligatoire' }) @MaxLength(200, tooLong(200)) name: string;
   @ApiPropertyOptional()
   @IsOptional()
   @IsInt(integer)
@@ -101,7 +102,7 @@ export class CreateStructureDto {
   @IsSiret()
   siret: string;
 
-  @ApiProperty() @Transform(trim) @IsString(text) @MinLength(1, { message: 'le nom est obligatoire' }) @MaxLength(300, tooLong(300)) name: string;
+  @ApiProperty() @Transform(trim) @IsString(text) @HasVisibleText() @MinLength(1, { message: 'le nom est obligatoire' }) @MaxLength(300, tooLong(300)) name: string;
 
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString(text) @MaxLength(300, tooLong(300)) brand?: string | null;
 

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { REDIS } from '@app/persistence';
+import { REDIS, pendingStructureIndexing } from '@app/persistence';
 import { SEARCH_INDEX, SearchIndex } from '@app/search';
 import { Public } from '../auth/auth.guard';
 
@@ -40,7 +40,12 @@ export class HealthController {
     ]);
     const checks = { database, queue, search };
     const failing = Object.entries(checks).filter(([, state]) => state === 'down').map(([name]) => name);
-    if (!failing.length) return response.status(200).json({ status: 'ok', checks });
+    if (!failing.length) {
+      // Up but still indexing (first start, or a burst of writes): searches may miss what is waiting.
+      const pendingStructures = await withTimeout(pendingStructureIndexing(this.dataSource), 2000).catch(() => 0);
+      if (pendingStructures > 0) return response.status(200).json({ status: 'indexing', checks, indexing: { pendingStructures } });
+      return response.status(200).json({ status: 'ok', checks });
+    }
     response
       .status(503)
       .type('application/problem+json')

@@ -19,6 +19,7 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     if (problem.status >= 500) this.logger.error(`${request.method} ${request.url}`, (exception as Error)?.stack ?? String(exception));
     if (response.headersSent) return;
+    if (problem.status === 429 && typeof problem.retryAfterSec === 'number') response.setHeader('Retry-After', String(Math.max(1, Math.ceil(problem.retryAfterSec))));
     // Browsers on page routes get the French HTML error page (or the login page on 401); the API is unchanged.
     if (this.pages && wantsHtmlPage(request)) return void this.pages.renderProblem(request, response, problem);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify({ ...problem, instance: request.originalUrl }));
@@ -34,14 +35,15 @@ export class ProblemFilter implements ExceptionFilter {
     }
     // Errors raised by express's body parser before any controller runs.
     const parserError = exception as { type?: string; status?: number };
-    if (parserError?.type === 'entity.too.large') {
-      return { type: 'about:blank', title: problemTitle(413), status: 413, detail: 'Le corps de la requête dépasse 1 Mio' };
-    }
-    if (parserError?.type === 'entity.parse.failed') {
-      return { type: 'about:blank', title: problemTitle(400), status: 400, detail: 'Le corps de la requête n’est pas un JSON valide', errors: [{ field: 'body', message: 'JSON mal formé' }] };
-    }
+    const parser = parserError?.type ? PARSER_ERRORS[parserError.type] : undefined;
+    if (parser) return { type: 'about:blank', title: problemTitle(parser.status), status: parser.status, detail: parser.detail, ...(parser.status === 400 ? { errors: [{ field: 'body', message: parser.detail }] } : {}) };
     if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
-      return { type: 'about:blank', title: problemTitle(parserError.status), status: parserError.status, detail: (exception as Error).message };
+      return { type: 'about:blank', title: problemTitle(parserError.status), status: parserError.status, detail: 'Requête refusée par le serveur' };
+    }
+    // Class 22 (data exception): a value PostgreSQL cannot take (bad encoding, out of range…) is the caller's error.
+    const code = exception instanceof QueryFailedError ? (exception as { code?: string }).code : undefined;
+    if (code?.startsWith('22')) {
+      return { type: 'about:blank', title: problemTitle(400), status: 400, detail: 'Une valeur envoyée est invalide (caractère interdit, nombre hors limites ou format inattendu)' };
     }
     if (exception instanceof QueryFailedError && (exception as { code?: string }).code === '23505') {
       return { type: 'about:blank', title: problemTitle(409), status: 409, detail: 'Cette ressource existe déjà' };
@@ -49,3 +51,16 @@ export class ProblemFilter implements ExceptionFilter {
     return { type: 'about:blank', title: problemTitle(500), status: 500, detail: 'Une erreur inattendue est survenue' };
   }
 }
+
+/** body-parser's refusals, by error type, in French (the same wording for every route). */
+const PARSER_ERRORS: Record<string, { status: number; detail: string }> = {
+  'entity.too.large': { status: 413, detail: 'Le corps de la requête dépasse 1 Mio' },
+  'entity.parse.failed': { status: 400, detail: 'Le corps de la requête n’est pas un JSON valide' },
+  'entity.verify.failed': { status: 403, detail: 'Le corps de la requête a été refusé' },
+  'charset.unsupported': { status: 415, detail: 'Jeu de caractères non pris en charge : envoyez le corps en UTF-8' },
+  'encoding.unsupported': { status: 415, detail: 'Encodage de contenu non pris en charge : envoyez le corps sans compression, ou en gzip, deflate ou br' },
+  'request.aborted': { status: 400, detail: 'La requête a été interrompue avant la fin du corps' },
+  'request.size.invalid': { status: 400, detail: 'La taille du corps ne correspond pas à l’en-tête Content-Length' },
+  'parameters.too.many': { status: 413, detail: 'Le formulaire contient trop de champs' },
+  'stream.encoding.set': { status: 500, detail: 'Une erreur inattendue est survenue' },
+};

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MatchingRunsService } from '@app/matching';
+import { MatchingRunThrottle } from './matching-run-throttle';
 import { Caller } from '../auth/auth.guard';
 import type { CurrentAccount } from '../auth/auth.types';
 import { CreateMatchingRunDto, ListMatchingRunsQuery } from './matching.dto';
@@ -9,12 +10,16 @@ import { CreateMatchingRunDto, ListMatchingRunsQuery } from './matching.dto';
 @ApiBearerAuth()
 @Controller('api/v1')
 export class MatchingController {
-  constructor(private readonly runs: MatchingRunsService) {}
+  constructor(
+    private readonly runs: MatchingRunsService,
+    private readonly throttle: MatchingRunThrottle,
+  ) {}
 
-  /** Any authenticated account; the work runs in the worker → 202 `{ id, status: "queued" }`. */
+  /** Any authenticated account, throttled per account (runs cost worker time); the work runs in the worker → 202 `{ id, status: "queued" }`. */
   @Post('tenders/:id/matching-runs')
   @HttpCode(202)
-  create(@Param('id') tenderId: string, @Body() dto: CreateMatchingRunDto, @Caller() caller: CurrentAccount) {
+  async create(@Param('id') tenderId: string, @Body() dto: CreateMatchingRunDto, @Caller() caller: CurrentAccount) {
+    await this.throttle.take(caller.id);
     return this.runs.create(tenderId, caller, dto);
   }
 

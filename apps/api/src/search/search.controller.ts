@@ -23,10 +23,10 @@ export class SearchController {
 
   @Public()
   @Get()
-  @ApiOkResponse({ description: '{ total, page, perPage, tookMs, hits, facets, placeFromQuery? }' })
+  @ApiOkResponse({ description: '{ total, page, perPage, tookMs, hits, facets, incomplete, pendingStructures, placeFromQuery? }' })
   async find(@Query() dto: SearchStructuresQuery, @Req() request: Request) {
     const query = this.toQuery(dto, request);
-    const result = await this.search.search(query);
+    const [result, pendingStructures] = await Promise.all([this.search.search(query), this.search.pendingStructures()]);
     return {
       total: result.total,
       page: query.page,
@@ -34,6 +34,9 @@ export class SearchController {
       tookMs: result.tookMs,
       hits: result.hits,
       facets: result.facets,
+      // Written structures not yet indexed (e.g. the first import still running): the answer may miss them.
+      incomplete: pendingStructures > 0,
+      pendingStructures,
       // A town typed in `q` read as the place to serve (placeFromText=false searches the words as typed).
       ...(result.placeFromQuery ? { placeFromQuery: result.placeFromQuery } : {}),
     };
@@ -50,7 +53,10 @@ export class SearchController {
     // Read the first batch before any header: a failure here is still a clean problem+json answer.
     const first = await batches.next();
     const columns = exportColumns((code) => this.reference.sector(code)?.label ?? code, !!distanceOrigin(query));
+    const pending = await this.search.pendingStructures();
     exportHeaders(response, format);
+    // A file has no room for a flag: the header says whether structures were still waiting to be indexed.
+    response.setHeader('X-Search-Incomplete', pending > 0 ? 'true' : 'false');
     const rows: ExportRow[] = first.done ? [] : first.value;
     try {
       if (format === 'csv') await writeCsv(response, columns, batches, rows);

@@ -24,6 +24,7 @@ import { PRESTATION_TYPES, RESERVATIONS, SOCIAL_CLAUSE_TYPES, TENDER_STATUSES, n
 import type { PrestationType, Reservation, SocialClauseType, TenderStatus } from '@app/domain';
 import { DURATION_MAX_MONTHS, DURATION_MIN_MONTHS } from '@app/tenders';
 import { PageQueryDto } from '../http/page-query.dto';
+import { HasVisibleText } from '../http/visible-text.validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const bool = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
@@ -71,7 +72,7 @@ export class SocialClauseDto {
 
 export class WorkPackageDto {
   @ApiProperty() @Transform(trim) @IsString(text) @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'code : 1 à 40 lettres, chiffres, « . », « _ » ou « - »' }) code: string;
-  @ApiProperty() @Transform(trim) @IsString(text) @MinLength(1, { message: 'le titre est obligatoire' }) @MaxLength(300, tooLong(300)) title: string;
+  @ApiProperty() @Transform(trim) @IsString(text) @HasVisibleText() @MinLength(1, { message: 'le titre est obligatoire' }) @MaxLength(300, tooLong(300)) title: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray(list) @ArrayMaxSize(20, tooMany(20)) @IsString(texts) sectors?: string[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray(list) @ArrayMaxSize(20, tooMany(20)) @IsString(texts) cpvCodes?: string[];
   @ApiProperty({ description: 'part du lot (0–1) ; les parts d’un lot totalisent 1' }) @IsNumber(finite, number) share: number;
@@ -79,7 +80,7 @@ export class WorkPackageDto {
 
 export class LotDto {
   @ApiProperty() @IsInt(integer) @Min(1, { message: 'les lots sont numérotés à partir de 1' }) @Max(999, { message: 'au plus 999' }) number: number;
-  @ApiProperty() @Transform(trim) @IsString(text) @MinLength(1, { message: 'le titre est obligatoire' }) @MaxLength(300, tooLong(300)) title: string;
+  @ApiProperty() @Transform(trim) @IsString(text) @HasVisibleText() @MinLength(1, { message: 'le titre est obligatoire' }) @MaxLength(300, tooLong(300)) title: string;
   @ApiPropertyOptional() @IsOptional() @IsString(text) @MaxLength(10_000, tooLong(10_000)) description?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray(list) @ArrayMaxSize(20, tooMany(20)) @IsString(texts) cpvCodes?: string[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray(list) @ArrayMaxSize(20, tooMany(20)) @IsString(texts) sectors?: string[];
@@ -100,7 +101,7 @@ export class LotDto {
 }
 
 export class CreateTenderDto {
-  @ApiProperty() @Transform(trim) @IsString(text) @MinLength(1, { message: 'le titre est obligatoire' }) @MaxLength(300, tooLong(300)) title: string;
+  @ApiProperty() @Transform(trim) @IsString(text) @HasVisibleText() @MinLength(1, { message: 'le titre est obligatoire' }) @MaxLength(300, tooLong(300)) title: string;
   @ApiPropertyOptional() @IsOptional() @IsString(text) @MaxLength(20_000, tooLong(20_000)) description?: string;
   @ApiProperty({ type: BuyerDto }) @ValidateNested() @Type(() => BuyerDto) buyer: BuyerDto;
 

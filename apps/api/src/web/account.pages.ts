@@ -84,13 +84,19 @@ export class AccountPages {
     if (password && confirmation !== password) errors.push({ field: 'passwordConfirmation', message: 'Les deux mots de passe ne sont pas identiques.' });
     if (!errors.length) {
       try {
-        const account = toCurrentAccount(await this.auth.register(value));
-        this.pages.startSession(res, await this.auth.issueToken(account));
-        return this.pages.redirect(res, homeOf(account.role), { type: 'success', message: `Bienvenue ${account.displayName} : votre compte est créé.` });
+        const { created } = await this.auth.register(value, req.ip ?? 'unknown');
+        if (created) {
+          const account = toCurrentAccount(created);
+          this.pages.startSession(res, await this.auth.issueToken(created));
+          return this.pages.redirect(res, homeOf(account.role), { type: 'success', message: `Bienvenue ${account.displayName} : votre compte est créé.` });
+        }
+        // The page logs a new account in at once, so it cannot hide that the address was taken; the API does.
+        errors.push({ field: 'email', message: 'Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou utilisez une autre adresse.' });
       } catch (error) {
         const problem = problemOf(error);
-        if (problem?.status !== 409) throw error;
-        errors.push({ field: 'email', message: 'Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou utilisez une autre adresse.' });
+        if (problem?.status !== 429) throw error;
+        errors.push({ field: 'email', message: problem.detail ?? 'Trop de créations de compte.' });
+        return this.pages.render(req, res, 'account/register.njk', { pageTitle: 'Créer un compte', values, roles: REGISTRATION_ROLES, errors }, 429);
       }
     }
     this.pages.render(req, res, 'account/register.njk', { pageTitle: 'Créer un compte', values, roles: REGISTRATION_ROLES, errors }, 400);
@@ -98,7 +104,9 @@ export class AccountPages {
 
   @Public()
   @Post('deconnexion')
-  logout(@Res() res: Response) {
+  async logout(@Req() req: PageRequest, @Res() res: Response) {
+    // Revoked server-side too: a copy of the cookie is worth nothing after logout.
+    if (req.account) await this.auth.logout(req.account.id);
     this.pages.endSession(res);
     this.pages.redirect(res, '/', { type: 'info', message: 'Vous êtes déconnecté(e).' });
   }

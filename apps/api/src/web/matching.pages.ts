@@ -10,6 +10,7 @@ import { GROUP_FORMS, structureKindLabel } from '@app/domain';
 import { MatchingRunView, MatchingRunsService } from '@app/matching';
 import { TenderView, TendersService } from '@app/tenders';
 import { CreateMatchingRunDto } from '../matching/matching.dto';
+import { MatchingRunThrottle } from '../matching/matching-run-throttle';
 import { assignmentTexts } from './bid-form';
 import { FormBody, validateAs } from './forms';
 import { MatchingFormValues, parseMatchingForm } from './matching-form';
@@ -36,6 +37,7 @@ export class MatchingPages {
     private readonly runs: MatchingRunsService,
     private readonly tenders: TendersService,
     private readonly structures: StructuresService,
+    private readonly throttle: MatchingRunThrottle,
   ) {}
 
   @Get('appels-d-offres/:id/rapprochement')
@@ -53,6 +55,7 @@ export class MatchingPages {
     const { value, errors } = await validateAs(CreateMatchingRunDto, body);
     if (!errors.length) {
       try {
+        await this.throttle.take(req.account!.id);
         const run = await this.runs.create(tender.id, req.account!, value);
         return this.pages.redirect(res, `/rapprochements/${run.id}`);
       } catch (error) {

@@ -15,6 +15,7 @@ import { TendersPages } from './tenders.pages';
 import { MatchingPages } from './matching.pages';
 import { BidsPages } from './bids.pages';
 import { NotificationsPages, UnreadNotificationsInterceptor } from './notifications.pages';
+import { MatchingRunThrottle } from '../matching/matching-run-throttle';
 
 /**
  * Server-rendered pages in French (DSFR), calling the same feature services as the JSON API (imported
@@ -26,7 +27,7 @@ import { NotificationsPages, UnreadNotificationsInterceptor } from './notificati
   // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id.
   controllers: [HomePages, AccountPages, StructuresPages, SearchPages, TendersPages, MatchingPages, BidsPages, NotificationsPages],
   // The unread count in the header of every page (GET pages of a logged-in account only).
-  providers: [PageRenderer, { provide: APP_INTERCEPTOR, useClass: UnreadNotificationsInterceptor }],
+  providers: [PageRenderer, MatchingRunThrottle, { provide: APP_INTERCEPTOR, useClass: UnreadNotificationsInterceptor }],
   exports: [PageRenderer],
 })
 export class WebModule {}

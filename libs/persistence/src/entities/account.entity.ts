@@ -9,5 +9,7 @@ export class AccountEntity {
   @Column({ name: 'password_hash', type: 'text' }) passwordHash: string;
   @Column({ type: 'text' }) role: AccountRole;
   @Column({ name: 'display_name', type: 'text' }) displayName: string;
+  /** Bumped at logout: tokens carrying an older version are refused. */
+  @Column({ name: 'session_version', type: 'integer', default: 0 }) sessionVersion: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

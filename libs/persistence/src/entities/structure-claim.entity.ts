@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 
 export type StructureClaimStatus = 'pending' | 'approved' | 'rejected';
 
-/** A supplier's request to become the owner of a structure nobody owns yet (register import); an admin decides. */
+/** A request to become the owner of a structure (unowned, or contested: owned by someone else); an admin decides. */
 @Entity('structure_claims')
 export class StructureClaimEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -12,5 +12,7 @@ export class StructureClaimEntity {
   @Column({ type: 'text', nullable: true }) message: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt: Date | null;
+  /** Why the admin decided so (required for a rejection), shown to the claimant. */
+  @Column({ name: 'decision_reason', type: 'text', nullable: true }) decisionReason: string | null;
   @Column({ name: 'decided_by', type: 'uuid', nullable: true }) decidedBy: string | null;
 }

@@ -46,6 +46,10 @@ export class StructureEntity {
   /** Last edit by the owner or an admin (never by an import): a register re-import then leaves the row alone. */
   @Column({ type: 'timestamptz', name: 'edited_at', nullable: true }) editedAt: Date | null;
   @Column({ type: 'text', array: true, default: () => "'{}'" }) flags: StructureFlag[];
+  /** false for a structure someone declared (source "self") until an admin confirms it: its kind does not count for reserved lots meanwhile. */
+  @Column({ type: 'boolean', default: true }) verified: boolean;
+  @Column({ name: 'verified_at', type: 'timestamptz', nullable: true }) verifiedAt: Date | null;
+  @Column({ name: 'verified_by', type: 'uuid', nullable: true }) verifiedBy: string | null;
   @Column({ name: 'owner_id', type: 'uuid', nullable: true }) ownerId: string | null;
   @Column({ name: 'delisted_at', type: 'timestamptz', nullable: true }) delistedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

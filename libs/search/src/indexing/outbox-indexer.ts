@@ -4,6 +4,7 @@
 // the last one reads the last state.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { pendingStructureIndexing } from '@app/persistence';
 import { SEARCH_INDEX, SearchIndex } from '../search-index.port';
 import { StructureDocuments } from '../structure-documents';
 
@@ -97,9 +98,8 @@ export class OutboxIndexer {
       .catch(() => undefined);
   }
 
-  /** Rows waiting, for health pages and the bench. */
-  async pending(): Promise<number> {
-    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM search_outbox WHERE entity = 'structure'`);
-    return n;
+  /** Rows waiting (capped), for health pages and the bench. */
+  pending(): Promise<number> {
+    return pendingStructureIndexing(this.dataSource);
   }
 }

@@ -1,0 +1,13 @@
+import { ValidateBy, ValidationOptions } from 'class-validator';
+import { INVISIBLE_TEXT_MESSAGE, hasVisibleText } from '@app/common';
+
+/** Names and titles must show something (not only spaces, zero-width or bidi-override characters). */
+export function HasVisibleText(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'hasVisibleText',
+      validator: { validate: (value: unknown) => typeof value !== 'string' || hasVisibleText(value), defaultMessage: () => INVISIBLE_TEXT_MESSAGE },
+    },
+    options,
+  );
+}
