@@ -313,15 +313,17 @@ describe('bids (co-contracting workspace)', () => {
       expect(summary.members.reduce((sum, m) => sum + m.shareOfTotal, 0)).toBeCloseTo(1, 2);
     });
 
-    it('a buyer-authorised substitution is the one change after submission, recorded (V9)', async () => {
+    it('a substitution the incoming owner accepted and the buyer authorised is the one change after submission, recorded (V9)', async () => {
       const outgoing = invitedIds.find((id) => id !== s.anchor.id)!;
-      const body = { outgoingStructureId: outgoing, incomingStructureId: s.eiPruning2.id, reason: 'INCAPACITY', authorisedByBuyer: true };
-      const refused = await http().post(`/api/v1/bids/${bidId}/substitutions`).set(lead.auth).send({ ...body, authorisedByBuyer: false }).expect(400);
-      expect(refused.body.errors[0].field).toBe('authorisedByBuyer');
+      const body = { outgoingStructureId: outgoing, incomingStructureId: s.eiPruning2.id, reason: 'INCAPACITY' };
       await http().post(`/api/v1/bids/${bidId}/substitutions`).set(ownerOf(outgoing).auth).send(body).expect(403);
       await http().post(`/api/v1/bids/${bidId}/substitutions`).set(lead.auth).send({ ...body, outgoingStructureId: s.anchor.id }).expect(400);
       const before = (await getBid(lead, bidId)).members.find((m) => m.structureId === outgoing)!;
-      const res = await http().post(`/api/v1/bids/${bidId}/substitutions`).set(lead.auth).send(body).expect(201);
+      const requested = await http().post(`/api/v1/bids/${bidId}/substitutions`).set(lead.auth).send(body).expect(201);
+      expect(requested.body.status).toBe('pending');
+      await http().post(`/api/v1/bids/${bidId}/substitutions/${requested.body.id}/accept`).set(pruners.auth).expect(200);
+      await http().post(`/api/v1/bids/${bidId}/substitutions/${requested.body.id}/authorise`).set(buyer.auth).expect(200);
+      const res = { body: await getBid(lead, bidId) };
       const members: BidView['members'] = res.body.members;
       expect(members.map((m) => m.structureId)).not.toContain(outgoing);
       expect(members.find((m) => m.structureId === s.eiPruning2.id)).toMatchObject({ status: 'accepted', assignments: before.assignments });
@@ -343,7 +345,7 @@ describe('bids (co-contracting workspace)', () => {
       expect(update.actor.id).toBe(lead.id);
       expect(update.details.changes.assignments.to).toEqual(expect.arrayContaining([{ structureId: invitedIds[0], lot: 1, workPackage: 'TAILLE', share: 1 }]));
       const substitution = res.body.items.find((e: { type: string }) => e.type === 'SUBSTITUTED');
-      expect(substitution.details).toMatchObject({ reason: 'INCAPACITY', authorisedByBuyer: true, incoming: { structureId: s.eiPruning2.id } });
+      expect(substitution.details).toMatchObject({ reason: 'INCAPACITY', authorisedBy: buyer.id, acceptedBy: pruners.id, incoming: { structureId: s.eiPruning2.id } });
       for (const e of res.body.items) expect(Date.parse(e.at)).toBeGreaterThan(0);
       await http().get(`/api/v1/bids/${bidId}/history`).set(outsider.auth).expect(404);
     });

@@ -37,6 +37,34 @@ export interface NewMember {
   invitedBy: string;
 }
 
+/** A row of bid_substitutions with the two structures' names and the incoming one's owner. */
+export interface SubstitutionRow {
+  id: string;
+  bidId: string;
+  outgoingStructureId: string;
+  outgoingName: string;
+  incomingStructureId: string;
+  incomingName: string;
+  incomingOwnerId: string | null;
+  reason: string;
+  status: string;
+  incomingAnswer: string;
+  incomingAnsweredBy: string | null;
+  buyerDecision: string;
+  buyerDecidedBy: string | null;
+  decisionReason: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
+}
+
+const SUBSTITUTION_SQL = `
+  SELECT x.id, x.bid_id AS "bidId", x.outgoing_structure_id AS "outgoingStructureId", o.name AS "outgoingName",
+         x.incoming_structure_id AS "incomingStructureId", i.name AS "incomingName", i.owner_id AS "incomingOwnerId",
+         x.reason, x.status, x.incoming_answer AS "incomingAnswer", x.incoming_answered_by AS "incomingAnsweredBy",
+         x.buyer_decision AS "buyerDecision", x.buyer_decided_by AS "buyerDecidedBy", x.decision_reason AS "decisionReason",
+         x.created_at AS "createdAt", x.decided_at AS "decidedAt"
+    FROM bid_substitutions x JOIN structures o ON o.id = x.outgoing_structure_id JOIN structures i ON i.id = x.incoming_structure_id`;
+
 export interface NewEvent {
   bidId: string;
   type: BidEventType;
@@ -130,6 +158,34 @@ export class BidStore {
         JSON.stringify(e.details ?? {}),
       ]);
     }
+  }
+
+  async insertSubstitution(manager: EntityManager, row: { bidId: string; outgoingStructureId: string; incomingStructureId: string; reason: string; requestedBy: string }): Promise<string> {
+    const [{ id }] = await manager.query(
+      `INSERT INTO bid_substitutions (bid_id, outgoing_structure_id, incoming_structure_id, reason, requested_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [row.bidId, row.outgoingStructureId, row.incomingStructureId, row.reason, row.requestedBy],
+    );
+    return id;
+  }
+
+  /** One request of the bid; with `lock`, its row is held FOR UPDATE. */
+  async substitution(manager: EntityManager, bidId: string, id: string, lock = false): Promise<SubstitutionRow | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await manager.query(`${SUBSTITUTION_SQL} WHERE x.id = $1 AND x.bid_id = $2${lock ? ' FOR UPDATE OF x' : ''}`, [id, bidId]);
+    return row ?? null;
+  }
+
+  substitutions(manager: EntityManager, bidId: string): Promise<SubstitutionRow[]> {
+    return manager.query(`${SUBSTITUTION_SQL} WHERE x.bid_id = $1 ORDER BY x.created_at, x.id`, [bidId]);
+  }
+
+  async updateSubstitution(
+    manager: EntityManager,
+    id: string,
+    changes: Partial<{ status: string; incoming_answer: string; incoming_answered_by: string; buyer_decision: string; buyer_decided_by: string; decision_reason: string | null; decided_at: Date }>,
+  ): Promise<void> {
+    const keys = Object.keys(changes) as (keyof typeof changes)[];
+    await manager.query(`UPDATE bid_substitutions SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...keys.map((k) => changes[k])]);
   }
 
   /** Bumps version and updated_at: every change of a bid goes through here (or sets them itself). */

@@ -31,7 +31,26 @@ export interface SubstitutionInput {
   outgoingStructureId: string;
   incomingStructureId: string;
   reason: SubstitutionReason;
-  authorisedByBuyer: boolean;
+}
+
+/**
+ * A substitution request after submission (V9). `status`: pending until the incoming structure's owner
+ * accepted and the tender's buyer authorised it (then applied), or one of them said no (declined / refused).
+ */
+export interface SubstitutionView {
+  id: string;
+  bidId: string;
+  outgoingStructureId: string;
+  outgoingName: string;
+  incomingStructureId: string;
+  incomingName: string;
+  reason: SubstitutionReason;
+  status: 'pending' | 'applied' | 'declined' | 'refused' | 'cancelled';
+  incomingAnswer: 'pending' | 'accepted' | 'declined';
+  buyerDecision: 'pending' | 'authorised' | 'refused';
+  decisionReason: string | null;
+  createdAt: string;
+  decidedAt: string | null;
 }
 
 export interface ListBidsQuery {

@@ -30,7 +30,7 @@ import {
 import { BidEntity, ProposalEntity, TenderEntity, MatchingRunEntity, type BidEventType } from '@app/persistence';
 import { TendersService, tenderSpecOf, type TenderView } from '@app/tenders';
 import { bidShape, memberFacts, toBidSummary, toBidView } from './bid-view';
-import { BidStore, isUuid, type MemberRow, type NewMember, type StructureFacts } from './bid.store';
+import { BidStore, isUuid, type MemberRow, type NewMember, type StructureFacts, type SubstitutionRow } from './bid.store';
 import type {
   BidCaller,
   BidCheckView,
@@ -44,15 +44,16 @@ import type {
   ListBidsQuery,
   SubmittedBidView,
   SubstitutionInput,
+  SubstitutionView,
   UpdateBidInput,
 } from './bid.types';
 import { NotificationsService, type NotificationType } from './notifications.service';
 
 /** The service reads tenders whatever their status (access to the bid was checked first). */
-const SYSTEM = { id: 'system', role: 'admin' };
+const SYSTEM: BidCaller = { id: 'system', role: 'admin' };
 
 const BID_NOT_FOUND = 'Groupement introuvable';
-const FROZEN = 'Ce groupement a été déposé : sa composition est figée (V9, R2142-26). Seule une substitution autorisée par l’acheteur peut la modifier.';
+const FROZEN = 'Ce groupement a été déposé : sa composition est figée (V9, R2142-26). Seule une substitution acceptée par la structure entrante et autorisée par l’acheteur peut la modifier.';
 
 /** A bid loaded for one caller, with what the caller may do. */
 interface Loaded {
@@ -374,56 +375,203 @@ export class BidsService {
     return { ...view, violations: [], warnings };
   }
 
+  // ─── Substitutions after submission (V9) ───────────────────────────────────
+
   /**
-   * V9 (R2142-26): after submission the member list changes only by a substitution the buyer authorised
-   * (restructuring, incapacity, negotiation). The incoming structure takes the outgoing one's place, role
-   * and assignments; the result must still satisfy the rules (V13 for a reserved lot, V3/V4…).
+   * V9 (R2142-26): after submission the member list changes only by a substitution (restructuring,
+   * incapacity, negotiation). The lead asks; nothing changes until the incoming structure's owner accepted
+   * (like any invitation) and the tender's buyer authorised it — in either order. The result must still
+   * satisfy the rules (V13, V3/V4…): checked now, so the buyer is never asked about an irregular groupement,
+   * and again when applied.
    */
-  async substitute(bidId: string, input: SubstitutionInput, caller: BidCaller): Promise<BidView> {
-    return this.write(
-      bidId,
-      caller,
-      async (manager, loaded) => {
-        this.assertLead(loaded);
-        if (loaded.bid.status !== 'submitted') throw conflict('Le groupement n’est pas encore déposé : invitez ou retirez des membres directement.');
-        const outgoing = activeMembers(loaded.members).find((m) => m.structureId === input.outgoingStructureId);
-        const incoming = (await this.store.structures(manager, [input.incomingStructureId])).get(input.incomingStructureId);
-        const errors: FieldError[] = [];
-        if (!input.authorisedByBuyer) errors.push({ field: 'authorisedByBuyer', message: 'une substitution après dépôt doit être autorisée par l’acheteur (V9)' });
-        if (!outgoing) errors.push({ field: 'outgoingStructureId', message: 'cette structure n’est pas membre du groupement' });
-        else if (outgoing.structureId === loaded.bid.leadStructureId) errors.push({ field: 'outgoingStructureId', message: 'le chef de file ne peut pas être substitué' });
-        if (!incoming) errors.push({ field: 'incomingStructureId', message: 'structure inconnue' });
-        else if (incoming.delisted) errors.push({ field: 'incomingStructureId', message: 'cette structure a été retirée du catalogue' });
-        else if (loaded.members.some((m) => m.structureId === incoming.id)) errors.push({ field: 'incomingStructureId', message: 'cette structure figure déjà dans le groupement' });
-        if (errors.length) throw badRequest(`${errors.length} champ(s) invalide(s)`, errors);
+  async requestSubstitution(bidId: string, input: SubstitutionInput, caller: BidCaller): Promise<SubstitutionView> {
+    let id = '';
+    await this.dataSource.transaction(async (manager) => {
+      const loaded = await this.lockForSubstitution(manager, bidId);
+      if (!this.canRead(loaded, caller)) throw notFound(BID_NOT_FOUND);
+      if (!loaded.members.some((m) => m.structureId === loaded.bid.leadStructureId && m.ownerId === caller.id)) {
+        throw forbidden('Seul le chef de file (propriétaire de la structure chef de file) peut demander une substitution');
+      }
+      if (loaded.bid.status !== 'submitted') throw conflict('Le groupement n’est pas encore déposé : invitez ou retirez des membres directement.');
+      const outgoing = activeMembers(loaded.members).find((m) => m.structureId === input.outgoingStructureId);
+      const incoming = (await this.store.structures(manager, [input.incomingStructureId])).get(input.incomingStructureId);
+      const errors: FieldError[] = [];
+      if (!outgoing) errors.push({ field: 'outgoingStructureId', message: 'cette structure n’est pas membre du groupement' });
+      else if (outgoing.structureId === loaded.bid.leadStructureId) errors.push({ field: 'outgoingStructureId', message: 'le chef de file ne peut pas être substitué' });
+      if (!incoming) errors.push({ field: 'incomingStructureId', message: 'structure inconnue' });
+      else if (incoming.delisted) errors.push({ field: 'incomingStructureId', message: 'cette structure a été retirée du catalogue' });
+      else if (loaded.members.some((m) => m.structureId === incoming.id)) errors.push({ field: 'incomingStructureId', message: 'cette structure figure déjà dans le groupement' });
+      if (errors.length) throw badRequest(`${errors.length} champ(s) invalide(s)`, errors);
+      const open = (await this.store.substitutions(manager, bidId)).find((x) => x.status === 'pending' && x.incomingStructureId === incoming!.id);
+      if (open) throw conflict(`Une demande de substitution par « ${incoming!.name} » attend déjà une réponse.`);
 
-        await manager.query(`DELETE FROM bid_members WHERE bid_id = $1 AND structure_id = $2`, [bidId, outgoing!.structureId]);
-        await this.store.insertMembers(manager, bidId, [{ structureId: incoming!.id, position: outgoing!.position, status: 'accepted', assignments: outgoing!.assignments, invitedBy: caller.id }]);
-        const mandataire = loaded.bid.mandataireStructureId === outgoing!.structureId ? incoming!.id : loaded.bid.mandataireStructureId;
-        await this.store.touch(manager, bidId, { mandataireStructureId: mandataire });
+      // Dry run under a savepoint: the swapped groupement must satisfy the rules, then everything is undone.
+      await manager.query('SAVEPOINT substitution_check');
+      try {
+        await this.swap(manager, loaded, outgoing!, incoming!.id, caller);
+        await this.assertRegular(manager, loaded.bid, 'Cette substitution rendrait le groupement irrégulier');
+      } finally {
+        await manager.query('ROLLBACK TO SAVEPOINT substitution_check');
+      }
 
-        const after = await this.load(manager, bidId, caller);
-        const tender = await this.tenders.get(loaded.bid.tenderId, SYSTEM);
-        const check = await this.evaluate(manager, after, tender, tenderSpecOf(tender), { forSubmission: false });
-        if (check.violations.length) throw rulesProblem(check, 'Cette substitution rendrait le groupement irrégulier');
+      id = await this.store.insertSubstitution(manager, { bidId, outgoingStructureId: outgoing!.structureId, incomingStructureId: incoming!.id, reason: input.reason, requestedBy: caller.id });
+      await this.store.record(manager, {
+        bidId,
+        type: 'SUBSTITUTION_REQUESTED',
+        actorId: caller.id,
+        structureId: incoming!.id,
+        details: { substitutionId: id, reason: input.reason, outgoing: { structureId: outgoing!.structureId, siret: outgoing!.siret, name: outgoing!.name } },
+      });
+      const what = `« ${incoming!.name} » à la place de « ${outgoing!.name} » dans le groupement pour « ${loaded.tender.title} » (${SUBSTITUTION_LABELS[input.reason]})`;
+      await this.notifications.notify(manager, [incoming!.ownerId], {
+        type: 'BID_SUBSTITUTION',
+        bidId,
+        title: 'Proposition de substitution dans un groupement',
+        body: `Le chef de file propose ${what}. Acceptez ou refusez ; la substitution demande aussi l’autorisation de l’acheteur.`,
+      });
+      await this.notifications.notify(manager, [loaded.tender.ownerId], {
+        type: 'BID_SUBSTITUTION',
+        bidId,
+        title: 'Substitution à autoriser',
+        body: `Le chef de file d’un groupement déposé demande une substitution : ${what}. Autorisez-la ou refusez-la ; elle ne s’applique qu’avec votre autorisation et l’accord de la structure entrante.`,
+      });
+    });
+    return this.substitutionView(bidId, id);
+  }
 
-        await this.store.record(manager, {
-          bidId,
-          type: 'SUBSTITUTED',
-          actorId: caller.id,
-          structureId: incoming!.id,
-          details: {
-            reason: input.reason,
-            authorisedByBuyer: true,
-            outgoing: { structureId: outgoing!.structureId, siret: outgoing!.siret, name: outgoing!.name },
-            incoming: { structureId: incoming!.id, siret: incoming!.siret, name: incoming!.name },
-          },
-        });
-        const body = `Substitution autorisée par l’acheteur (${SUBSTITUTION_LABELS[input.reason]}) dans le groupement pour « ${loaded.tender.title} » : « ${incoming!.name} » remplace « ${outgoing!.name} ».`;
-        await this.notifyMembers(manager, after, caller, 'BID_SUBSTITUTION', 'Substitution dans un groupement', body, [outgoing!.ownerId]);
+  /** Readers of the bid (members, buyer, admins) and the incoming structure's owner of each request. */
+  async listSubstitutions(bidId: string, caller: BidCaller): Promise<{ items: SubstitutionView[] }> {
+    await this.load(this.dataSource.manager, bidId, caller);
+    return { items: (await this.store.substitutions(this.dataSource.manager, bidId)).map(toSubstitutionView) };
+  }
+
+  /** The incoming structure's owner accepts or declines, as for an invitation. */
+  async answerSubstitution(bidId: string, substitutionId: string, answer: 'accepted' | 'declined', caller: BidCaller): Promise<SubstitutionView> {
+    return this.decideSubstitution(bidId, substitutionId, caller, async (manager, loaded, sub) => {
+      if (sub.incomingOwnerId !== caller.id) throw forbidden('Seul le propriétaire de la structure entrante peut répondre à cette proposition');
+      await this.store.updateSubstitution(manager, sub.id, {
+        incoming_answer: answer,
+        incoming_answered_by: caller.id,
+        ...(answer === 'declined' ? { status: 'declined', decided_at: new Date() } : {}),
+      });
+      await this.store.record(manager, { bidId, type: answer === 'accepted' ? 'SUBSTITUTION_ACCEPTED' : 'SUBSTITUTION_DECLINED', actorId: caller.id, structureId: sub.incomingStructureId, details: { substitutionId: sub.id } });
+      const lead = loaded.members.find((m) => m.structureId === loaded.bid.leadStructureId);
+      await this.notifications.notify(manager, [lead?.ownerId ?? null, loaded.tender.ownerId], {
+        type: 'BID_SUBSTITUTION',
+        bidId,
+        title: answer === 'accepted' ? 'Substitution acceptée par la structure entrante' : 'Substitution refusée par la structure entrante',
+        body: `« ${sub.incomingName} » ${answer === 'accepted' ? 'accepte' : 'refuse'} de remplacer « ${sub.outgoingName} » dans le groupement pour « ${loaded.tender.title} ».`,
+      });
+      if (answer === 'accepted' && sub.buyerDecision === 'authorised') await this.applySubstitution(manager, loaded, { ...sub, incomingAnsweredBy: caller.id }, caller);
+    });
+  }
+
+  /** The tender's buyer authorises (or refuses, with a reason) — an action of the buyer, recorded. */
+  async decideAsBuyer(bidId: string, substitutionId: string, decision: 'authorised' | 'refused', caller: BidCaller, reason?: string): Promise<SubstitutionView> {
+    return this.decideSubstitution(bidId, substitutionId, caller, async (manager, loaded, sub) => {
+      if (loaded.tender.ownerId !== caller.id) throw forbidden('Seul l’acheteur de ce marché peut autoriser ou refuser une substitution');
+      const why = reason?.trim() || null;
+      await this.store.updateSubstitution(manager, sub.id, {
+        buyer_decision: decision,
+        buyer_decided_by: caller.id,
+        decision_reason: why,
+        ...(decision === 'refused' ? { status: 'refused', decided_at: new Date() } : {}),
+      });
+      await this.store.record(manager, {
+        bidId,
+        type: decision === 'authorised' ? 'SUBSTITUTION_AUTHORISED' : 'SUBSTITUTION_REFUSED',
+        actorId: caller.id,
+        structureId: sub.incomingStructureId,
+        details: { substitutionId: sub.id, ...(why ? { reason: why } : {}) },
+      });
+      const lead = loaded.members.find((m) => m.structureId === loaded.bid.leadStructureId);
+      await this.notifications.notify(manager, [lead?.ownerId ?? null, sub.incomingOwnerId], {
+        type: 'BID_SUBSTITUTION',
+        bidId,
+        title: decision === 'authorised' ? 'Substitution autorisée par l’acheteur' : 'Substitution refusée par l’acheteur',
+        body: `L’acheteur ${decision === 'authorised' ? 'autorise' : 'refuse'} que « ${sub.incomingName} » remplace « ${sub.outgoingName} » dans le groupement pour « ${loaded.tender.title} »${why ? ` : ${why}` : ''}.`,
+      });
+      if (decision === 'authorised' && sub.incomingAnswer === 'accepted') await this.applySubstitution(manager, loaded, { ...sub, buyerDecidedBy: caller.id }, caller);
+    });
+  }
+
+  /** Both said yes: the incoming structure takes the outgoing one's place, role and assignments. */
+  private async applySubstitution(manager: EntityManager, loaded: Loaded, sub: SubstitutionRow, caller: BidCaller): Promise<void> {
+    const outgoing = activeMembers(loaded.members).find((m) => m.structureId === sub.outgoingStructureId);
+    const incoming = (await this.store.structures(manager, [sub.incomingStructureId])).get(sub.incomingStructureId);
+    if (!outgoing) throw conflict(`« ${sub.outgoingName} » ne fait plus partie du groupement : cette substitution ne peut plus s’appliquer.`);
+    if (!incoming || incoming.delisted || loaded.members.some((m) => m.structureId === incoming.id)) {
+      throw conflict(`« ${sub.incomingName} » ne peut plus entrer dans le groupement (retirée du catalogue ou déjà membre).`);
+    }
+    await this.swap(manager, loaded, outgoing, incoming.id, caller);
+    await this.assertRegular(manager, loaded.bid, 'Cette substitution rendrait le groupement irrégulier');
+    await this.store.updateSubstitution(manager, sub.id, { status: 'applied', decided_at: new Date() });
+    await this.store.record(manager, {
+      bidId: loaded.bid.id,
+      type: 'SUBSTITUTED',
+      actorId: caller.id,
+      structureId: incoming.id,
+      details: {
+        substitutionId: sub.id,
+        reason: sub.reason,
+        authorisedBy: sub.buyerDecidedBy,
+        acceptedBy: sub.incomingAnsweredBy,
+        outgoing: { structureId: outgoing.structureId, siret: outgoing.siret, name: outgoing.name },
+        incoming: { structureId: incoming.id, siret: incoming.siret, name: incoming.name },
       },
-      { lockTender: true },
-    );
+    });
+    const after = await this.load(manager, loaded.bid.id, SYSTEM);
+    const body = `Substitution acceptée par « ${incoming.name} » et autorisée par l’acheteur (${SUBSTITUTION_LABELS[sub.reason as SubstitutionInput['reason']]}) dans le groupement pour « ${loaded.tender.title} » : « ${incoming.name} » remplace « ${outgoing.name} ».`;
+    await this.notifyMembers(manager, after, caller, 'BID_SUBSTITUTION', 'Substitution dans un groupement', body, [outgoing.ownerId, loaded.tender.ownerId]);
+  }
+
+  /** Replaces `outgoing` by `incomingId` (accepted, same position and assignments; mandataire passed on). */
+  private async swap(manager: EntityManager, loaded: Loaded, outgoing: MemberRow, incomingId: string, caller: BidCaller): Promise<void> {
+    await manager.query(`DELETE FROM bid_members WHERE bid_id = $1 AND structure_id = $2`, [loaded.bid.id, outgoing.structureId]);
+    await this.store.insertMembers(manager, loaded.bid.id, [{ structureId: incomingId, position: outgoing.position, status: 'accepted', assignments: outgoing.assignments, invitedBy: caller.id }]);
+    const mandataire = loaded.bid.mandataireStructureId === outgoing.structureId ? incomingId : loaded.bid.mandataireStructureId;
+    await this.store.touch(manager, loaded.bid.id, { mandataireStructureId: mandataire });
+  }
+
+  /** 422 with the named violations when the bid, as it now stands in this transaction, breaks a rule. */
+  private async assertRegular(manager: EntityManager, bid: BidEntity, detail: string): Promise<void> {
+    const after = await this.load(manager, bid.id, SYSTEM);
+    const tender = await this.tenders.get(bid.tenderId, SYSTEM);
+    const check = await this.evaluate(manager, after, tender, tenderSpecOf(tender), { forSubmission: false });
+    if (check.violations.length) throw rulesProblem(check, detail);
+  }
+
+  /** Holds the tender's cross-bid lock and the bid row, whoever the caller is (access is checked by each action). */
+  private async lockForSubstitution(manager: EntityManager, bidId: string): Promise<Loaded> {
+    const bid = await this.store.bid(manager, bidId);
+    if (!bid) throw notFound(BID_NOT_FOUND);
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`bids-tender:${bid.tenderId}`]);
+    return this.load(manager, bidId, SYSTEM, true);
+  }
+
+  private async decideSubstitution(
+    bidId: string,
+    substitutionId: string,
+    caller: BidCaller,
+    decide: (manager: EntityManager, loaded: Loaded, sub: SubstitutionRow) => Promise<void>,
+  ): Promise<SubstitutionView> {
+    await this.dataSource.transaction(async (manager) => {
+      const loaded = await this.lockForSubstitution(manager, bidId);
+      const sub = await this.store.substitution(manager, bidId, substitutionId, true);
+      // Unknown to whoever may not read the bid and is not the incoming structure's owner.
+      if (!sub || (!this.canRead(loaded, caller) && sub.incomingOwnerId !== caller.id)) throw notFound('Demande de substitution introuvable');
+      if (sub.status !== 'pending') throw conflict(`Cette demande de substitution est close (${SUBSTITUTION_STATUS_LABELS[sub.status] ?? sub.status}).`);
+      await decide(manager, loaded, sub);
+    });
+    return this.substitutionView(bidId, substitutionId);
+  }
+
+  private canRead(loaded: Loaded, caller: BidCaller): boolean {
+    return caller.role === 'admin' || loaded.tender.ownerId === caller.id || loaded.members.some((m) => m.ownerId === caller.id);
+  }
+
+  private async substitutionView(bidId: string, id: string): Promise<SubstitutionView> {
+    return toSubstitutionView((await this.store.substitution(this.dataSource.manager, bidId, id))!);
   }
 
   // ─── Internals ─────────────────────────────────────────────────────────────
@@ -530,6 +678,26 @@ const CHANGE_LABELS: Record<string, string> = {
   mandataireStructureId: 'mandataire',
   assignments: 'répartition des prestations',
 };
+
+const SUBSTITUTION_STATUS_LABELS: Record<string, string> = { applied: 'appliquée', declined: 'refusée par la structure entrante', refused: 'refusée par l’acheteur', cancelled: 'annulée' };
+
+function toSubstitutionView(row: SubstitutionRow): SubstitutionView {
+  return {
+    id: row.id,
+    bidId: row.bidId,
+    outgoingStructureId: row.outgoingStructureId,
+    outgoingName: row.outgoingName,
+    incomingStructureId: row.incomingStructureId,
+    incomingName: row.incomingName,
+    reason: row.reason as SubstitutionView['reason'],
+    status: row.status as SubstitutionView['status'],
+    incomingAnswer: row.incomingAnswer as SubstitutionView['incomingAnswer'],
+    buyerDecision: row.buyerDecision as SubstitutionView['buyerDecision'],
+    decisionReason: row.decisionReason,
+    createdAt: row.createdAt.toISOString(),
+    decidedAt: row.decidedAt?.toISOString() ?? null,
+  };
+}
 
 const SUBSTITUTION_LABELS: Record<SubstitutionInput['reason'], string> = {
   RESTRUCTURING: 'restructuration',

@@ -6,7 +6,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
-  Equals,
   IsArray,
   IsBoolean,
   IsIn,
@@ -16,6 +15,7 @@ import {
   IsString,
   IsUUID,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -81,9 +81,19 @@ export class SubstitutionDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', uuid('outgoingStructureId')) outgoingStructureId: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', uuid('incomingStructureId')) incomingStructureId: string;
   @ApiProperty({ enum: SUBSTITUTION_REASONS }) @IsIn(SUBSTITUTION_REASONS, { message: `reason vaut ${SUBSTITUTION_REASONS.join(', ')}` }) reason: SubstitutionReason;
-  @ApiProperty({ description: 'La substitution a été autorisée par l’acheteur (V9, R2142-26)' })
-  @Equals(true, { message: 'une substitution après dépôt doit être autorisée par l’acheteur (authorisedByBuyer: true)' })
-  authorisedByBuyer: boolean;
+  /** Accepted for older clients and ignored: the authorisation is the buyer's own action (…/authorise). */
+  @ApiPropertyOptional({ deprecated: true, description: 'Ignoré : l’autorisation est donnée par l’acheteur lui-même (POST …/substitutions/:id/authorise)' })
+  @IsOptional()
+  @IsBoolean({ message: 'doit valoir true ou false' })
+  authorisedByBuyer?: boolean;
+}
+
+export class SubstitutionDecisionDto {
+  @ApiPropertyOptional({ description: 'Motif de la décision de l’acheteur' })
+  @IsOptional()
+  @IsString({ message: 'doit être un texte' })
+  @MaxLength(2000, { message: '2000 caractères au plus' })
+  reason?: string;
 }
 
 export class ListBidsQueryDto extends PageQueryDto {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BidsService } from '@app/bids';
 import { Caller, Roles } from '../auth/auth.guard';
 import type { CurrentAccount } from '../auth/auth.types';
-import { CreateBidDto, InvitationDto, ListBidsQueryDto, SubstitutionDto, UpdateBidDto } from './bid.dto';
+import { CreateBidDto, InvitationDto, ListBidsQueryDto, SubstitutionDecisionDto, SubstitutionDto, UpdateBidDto } from './bid.dto';
 
 @ApiTags('bids')
 @ApiBearerAuth()
@@ -73,11 +73,45 @@ export class BidsController {
     return this.bids.submit(id, caller);
   }
 
-  /** V9: the only change after submission, authorised by the buyer and recorded. */
+  /**
+   * V9: the only change after submission. The lead asks → 201 `pending`; it applies once the incoming
+   * structure's owner accepted and the tender's buyer authorised it.
+   */
   @Post(':id/substitutions')
   @HttpCode(201)
-  substitute(@Param('id') id: string, @Body() dto: SubstitutionDto, @Caller() caller: CurrentAccount) {
-    return this.bids.substitute(id, dto, caller);
+  requestSubstitution(@Param('id') id: string, @Body() dto: SubstitutionDto, @Caller() caller: CurrentAccount) {
+    return this.bids.requestSubstitution(id, dto, caller);
+  }
+
+  @Get(':id/substitutions')
+  listSubstitutions(@Param('id') id: string, @Caller() caller: CurrentAccount) {
+    return this.bids.listSubstitutions(id, caller);
+  }
+
+  /** By the incoming structure's owner only. */
+  @Post(':id/substitutions/:substitutionId/accept')
+  @HttpCode(200)
+  acceptSubstitution(@Param('id') id: string, @Param('substitutionId') substitutionId: string, @Caller() caller: CurrentAccount) {
+    return this.bids.answerSubstitution(id, substitutionId, 'accepted', caller);
+  }
+
+  @Post(':id/substitutions/:substitutionId/decline')
+  @HttpCode(200)
+  declineSubstitution(@Param('id') id: string, @Param('substitutionId') substitutionId: string, @Caller() caller: CurrentAccount) {
+    return this.bids.answerSubstitution(id, substitutionId, 'declined', caller);
+  }
+
+  /** By the tender's buyer only. */
+  @Post(':id/substitutions/:substitutionId/authorise')
+  @HttpCode(200)
+  authoriseSubstitution(@Param('id') id: string, @Param('substitutionId') substitutionId: string, @Body() dto: SubstitutionDecisionDto, @Caller() caller: CurrentAccount) {
+    return this.bids.decideAsBuyer(id, substitutionId, 'authorised', caller, dto.reason);
+  }
+
+  @Post(':id/substitutions/:substitutionId/refuse')
+  @HttpCode(200)
+  refuseSubstitution(@Param('id') id: string, @Param('substitutionId') substitutionId: string, @Body() dto: SubstitutionDecisionDto, @Caller() caller: CurrentAccount) {
+    return this.bids.decideAsBuyer(id, substitutionId, 'refused', caller, dto.reason);
   }
 
   @Get(':id/history')

@@ -196,7 +196,12 @@ const EVENT_LABELS: Record<string, string> = {
   REMOVED: 'a retiré du groupement',
   UPDATED: 'a modifié',
   SUBMITTED: 'a déposé le groupement',
-  SUBSTITUTED: 'a substitué (autorisation de l’acheteur) :',
+  SUBSTITUTION_REQUESTED: 'a demandé une substitution, structure entrante :',
+  SUBSTITUTION_ACCEPTED: 'a accepté d’entrer dans le groupement par substitution :',
+  SUBSTITUTION_DECLINED: 'a refusé d’entrer dans le groupement par substitution :',
+  SUBSTITUTION_AUTHORISED: 'a autorisé (acheteur) la substitution par',
+  SUBSTITUTION_REFUSED: 'a refusé (acheteur) la substitution par',
+  SUBSTITUTED: 'substitution appliquée (acceptée et autorisée par l’acheteur) :',
 };
 
 const CHANGE_LABELS: Record<string, string> = {

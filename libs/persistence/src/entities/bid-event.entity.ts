@@ -1,6 +1,22 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const BID_EVENT_TYPES = ['CREATED', 'INVITED', 'ACCEPTED', 'DECLINED', 'REMOVED', 'UPDATED', 'SUBMITTED', 'SUBSTITUTED'] as const;
+export const BID_EVENT_TYPES = [
+  'CREATED',
+  'INVITED',
+  'ACCEPTED',
+  'DECLINED',
+  'REMOVED',
+  'UPDATED',
+  'SUBMITTED',
+  // A substitution after submission (V9): requested by the lead, answered by the incoming structure's owner,
+  // decided by the tender's buyer, applied once both said yes.
+  'SUBSTITUTION_REQUESTED',
+  'SUBSTITUTION_ACCEPTED',
+  'SUBSTITUTION_DECLINED',
+  'SUBSTITUTION_AUTHORISED',
+  'SUBSTITUTION_REFUSED',
+  'SUBSTITUTED',
+] as const;
 export type BidEventType = (typeof BID_EVENT_TYPES)[number];
 
 /** The bid's history, append-only: who did what, when, with the details of the change. */
