@@ -39,6 +39,8 @@ export function toStructureView(entity: StructureEntity, reference: ReferenceInd
     contact: entity.contact,
     openToCoContracting: entity.openToCoContracting,
     source: entity.source,
+    verified: entity.verified,
+    verifiedAt: entity.verifiedAt ? entity.verifiedAt.toISOString() : null,
     flags: entity.flags,
     delistedAt: entity.delistedAt ? entity.delistedAt.toISOString() : null,
     createdAt: entity.createdAt.toISOString(),

@@ -87,6 +87,9 @@ export interface StructureView {
   contact: Contact;
   openToCoContracting: boolean;
   source: StructureSource;
+  /** false for a structure someone declared, until an admin confirms it: its kind does not count for reserved lots meanwhile. */
+  verified: boolean;
+  verifiedAt: string | null;
   flags: StructureFlag[];
   delistedAt: string | null;
   createdAt: string;

@@ -51,6 +51,10 @@ export class StructuresService {
         siren: sirenOf(siret),
         source: 'self',
         ownerId: actor.id,
+        // Anyone can type a checksum-valid SIRET and a kind: « non vérifiée » until an admin confirms it (issue 13).
+        verified: actor.role === 'admin',
+        verifiedAt: actor.role === 'admin' ? new Date() : null,
+        verifiedBy: actor.role === 'admin' ? actor.id : null,
         flags: [],
         interventionArea: { type: 'radius', radiusKm: DEFAULT_RADIUS_KM },
         interventionAreaIsDefault: true,
@@ -102,6 +106,25 @@ export class StructuresService {
     });
     this.searchSync?.nudge(); // searchable now rather than at the next sweep
     return this.view(entity, actor);
+  }
+
+  /** An admin confirms a declared structure (SIRET, kind, who runs it): its kind then counts for reserved lots. */
+  async verify(actor: Actor, id: string): Promise<StructureView> {
+    if (actor.role !== 'admin') throw forbidden('Seul un administrateur peut vérifier une structure');
+    const entity = await this.dataSource.transaction(async (manager) => {
+      const structure = await this.find(manager, id, true);
+      if (structure.verified) return structure;
+      Object.assign(structure, { verified: true, verifiedAt: new Date(), verifiedBy: actor.id });
+      return manager.save(structure);
+    });
+    return this.view(entity, actor);
+  }
+
+  /** Declared structures waiting for an admin, oldest first (the admins' review page). */
+  async unverified(actor: Actor, limit = 200): Promise<StructureView[]> {
+    if (actor.role !== 'admin') throw forbidden('Réservé aux administrateurs');
+    const rows = await this.dataSource.manager.find(StructureEntity, { where: { verified: false, delistedAt: IsNull() }, order: { createdAt: 'ASC' }, take: limit });
+    return rows.map((s) => this.view(s, actor));
   }
 
   /** Delisting keeps the row (history, bids) but takes it out of search and matching. */

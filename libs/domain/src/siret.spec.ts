@@ -20,6 +20,13 @@ describe('isValidSiret', () => {
     expect(isValidSiret(siret)).toBe(true);
   });
 
+  it('refuses the all-zero SIRET and SIREN, and any SIRET of SIREN 000000000, though their Luhn key is valid', () => {
+    expect(hasValidLuhnKey('00000000000000')).toBe(true);
+    expect(isValidSiret('00000000000000')).toBe(false);
+    expect(isValidSiret('00000000000018')).toBe(false);
+    expect(isValidSiren('000000000')).toBe(false);
+  });
+
   it('accepts the La Poste head office 35600000000048, which has a valid Luhn key (digit sum 26)', () => {
     expect(hasValidLuhnKey('35600000000048')).toBe(true);
     expect(isValidSiret('35600000000048')).toBe(true);

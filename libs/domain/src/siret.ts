@@ -35,15 +35,17 @@ function digitSum(digits: string): number {
 
 /** Exactly 9 digits with a valid Luhn key. Expects a normalised value (see `normaliseSiret`). */
 export function isValidSiren(input: string): boolean {
-  return SIREN_PATTERN.test(input) && hasValidLuhnKey(input);
+  return SIREN_PATTERN.test(input) && input !== '000000000' && hasValidLuhnKey(input);
 }
 
 /**
- * Exactly 14 digits with a valid Luhn key, or a La Poste establishment (SIREN 356000000) whose digit sum
+ * Exactly 14 digits with a valid Luhn key (SIREN 000000000 excepted), or a La Poste establishment (SIREN 356000000) whose digit sum
  * is a multiple of 5. Expects a normalised value: "807 469 317 00018" is rejected, normalise it first.
  */
 export function isValidSiret(input: string): boolean {
   if (!SIRET_PATTERN.test(input)) return false;
+  // "000000000…" passes Luhn but names no company: a placeholder, never an establishment (issue 13).
+  if (input.startsWith('000000000')) return false;
   if (hasValidLuhnKey(input)) return true;
   return input.startsWith(LA_POSTE_SIREN) && digitSum(input) % 5 === 0;
 }

@@ -98,6 +98,8 @@ export interface CandidateStructure {
   interventionArea: InterventionArea;
   /** A generated demo structure (source "demo"), badged « démo » on pages. */
   demo: boolean;
+  /** false while an admin has not confirmed a structure someone declared: its kind does not count for a reserved lot. */
+  verified: boolean;
 }
 
 export interface RankedCandidate {
@@ -175,6 +177,10 @@ interface Scored {
   score: number;
   km: number | null;
   eligibility: ReservationEligibility;
+  /** Declared by a user, not yet confirmed by an admin. */
+  unverified: boolean;
+  /** Reserved target, kind eligible on paper but unconfirmed: does not count as eligible (shown with a warning). */
+  unverifiedOnReservation: boolean;
   pastContracts: PastContractsEvidence | undefined;
   /** Everything the score was computed from: reasons are recomputed from it for the returned page. */
   input: CandidateScoringInput;
@@ -400,7 +406,12 @@ export class CandidatesService {
     const words = targets.map((t) => textWords(t.text));
     const params: unknown[] = [areaKeysOf(place), kinds];
     if (withSectors) params.push([...relatedSectors(targets, catalogue), ...GENERIC_SECTORS, INFERRED_ONLY_SECTOR]);
-    const rows: StructureRow[] = await this.dataSource.query(servingSql(withSectors, options.includeDemo === true, words.some((w) => w.length > 0)), params);
+    const [rows, unverifiedRows]: [StructureRow[], { id: string }[]] = await Promise.all([
+      this.dataSource.query(servingSql(withSectors, options.includeDemo === true, words.some((w) => w.length > 0)), params),
+      // Few rows (structures awaiting an admin), read through a partial index.
+      this.dataSource.query(`SELECT id FROM structures WHERE NOT verified AND delisted_at IS NULL`),
+    ]);
+    const unverifiedIds = new Set(unverifiedRows.map((r) => r.id));
     const serving: { row: StructureRow; location: GeoPoint | null; km: number | null; beyondKm?: number }[] = [];
     for (const row of rows) {
       const location = row.lat !== null && row.lon !== null ? { lat: row.lat, lon: row.lon } : null;
@@ -459,7 +470,19 @@ export class CandidatesService {
       const list = kept.map(({ c, eligibility }) => {
         const rank = c.km === null ? undefined : lowerBound(byDistance, c.km) + 1;
         const pastContracts = evidence ? (evidence.get(c.row.siret) ?? { similarNearby: 0, sameBuyer: 0 }) : undefined;
-        return { row: c.row, location: c.location, km: c.km, eligibility, pastContracts, input: scoringInput({ ...c, rank, pastContracts }, lot, place, catalogue) };
+        // A kind nobody confirmed does not count for a reserved lot: listed with a warning, after confirmed ones (UNVERIFIED, never a silent rejection).
+        const unverified = unverifiedIds.has(c.row.id);
+        const unverifiedOnReservation = unverified && target.reservation !== 'NONE' && eligibility.status !== 'excluded';
+        return {
+          row: c.row,
+          location: c.location,
+          km: c.km,
+          eligibility: unverifiedOnReservation ? unverifiedKind(c.row.kind) : eligibility,
+          unverified,
+          unverifiedOnReservation,
+          pastContracts,
+          input: scoringInput({ ...c, rank, pastContracts }, lot, place, catalogue),
+        };
       });
       out.push({ target, list });
     }
@@ -470,7 +493,7 @@ export class CandidatesService {
     const out: Scored[][] = [];
     for (const { list } of await this.candidates(place, targets, options)) {
       const scored = list.map((c): Scored => ({ ...c, score: scoreOfUtility(candidateUtility(candidateFeatures(c.input, false).values)) }));
-      scored.sort(compareScored);
+      scored.sort((a, b) => Number(a.unverifiedOnReservation) - Number(b.unverifiedOnReservation) || compareScored(a, b));
       out.push(scored);
     }
     return out;
@@ -491,12 +514,12 @@ export class CandidatesService {
       const d = byId.get(c.row.id);
       const full = scoreCandidate(c.input);
       return {
-        structure: toCandidateStructure(c.row, d, c.location),
+        structure: toCandidateStructure(c.row, d, c.location, !c.unverified),
         score: full.score,
         scoreBreakdown: full.breakdown,
         distanceKm: c.km === null ? null : Math.round(c.km * 10) / 10,
-        reasons: full.reasons,
-        eligibleForReservation: c.eligibility.status !== 'excluded',
+        reasons: c.unverifiedOnReservation ? [...full.reasons, c.eligibility.reason] : full.reasons,
+        eligibleForReservation: c.eligibility.status !== 'excluded' && !c.unverifiedOnReservation,
         eligibility: c.eligibility,
         pastContracts: c.pastContracts ?? null,
         sectorLevel: sectorMatch(c.input).level,
@@ -580,7 +603,15 @@ function compareScored(a: Scored, b: Scored): number {
   );
 }
 
-function toCandidateStructure(row: StructureRow, details: DetailsRow | undefined, location: GeoPoint | null): CandidateStructure {
+/** The eligibility shown for a structure whose declared kind nobody has confirmed yet. */
+function unverifiedKind(kind: StructureKind): ReservationEligibility {
+  return {
+    status: 'uncertain',
+    reason: `Structure non vérifiée : son type déclaré (${kind}) n’a pas encore été confirmé par un administrateur ; elle ne compte pas comme éligible à ce lot réservé (V13).`,
+  };
+}
+
+function toCandidateStructure(row: StructureRow, details: DetailsRow | undefined, location: GeoPoint | null, verified: boolean): CandidateStructure {
   const sectors = row.sectors ?? [];
   return {
     id: row.id,
@@ -599,5 +630,6 @@ function toCandidateStructure(row: StructureRow, details: DetailsRow | undefined
     opennessDeclared: row.openness_declared,
     interventionArea: details?.intervention_area ?? areaOf(row),
     demo: row.demo,
+    verified,
   };
 }

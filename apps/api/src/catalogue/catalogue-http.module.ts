@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '@app/catalogue';
-import { StructuresController } from './structures.controller';
+import { ClaimsReviewController, StructuresController } from './structures.controller';
 
-@Module({ imports: [CatalogueModule], controllers: [StructuresController] })
+@Module({ imports: [CatalogueModule], controllers: [StructuresController, ClaimsReviewController] })
 export class CatalogueHttpModule {}

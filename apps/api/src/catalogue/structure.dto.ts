@@ -226,3 +226,18 @@ export class ClaimDto {
   @MaxLength(2000, tooLong(2000))
   message?: string;
 }
+
+export class ClaimDecisionDto {
+  @ApiPropertyOptional({ description: 'motif de la décision (obligatoire pour un rejet), envoyé à l’auteur de la demande' })
+  @IsOptional()
+  @IsString(text)
+  @MaxLength(2000, tooLong(2000))
+  reason?: string;
+}
+
+export class ClaimsReviewQuery {
+  @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], default: 'pending' })
+  @IsOptional()
+  @IsIn(['pending', 'approved', 'rejected'], { message: 'status vaut pending, approved ou rejected' })
+  status?: 'pending' | 'approved' | 'rejected';
+}

@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ClaimsService, StructureFields, StructurePatch, StructuresService } from '@app/catalogue';
 import { unauthorized } from '@app/common';
 import { Caller, Public, Roles } from '../auth/auth.guard';
+import { PageQueryDto } from '../http/page-query.dto';
 import type { CurrentAccount } from '../auth/auth.types';
-import { ClaimDto, CreateStructureDto, ListStructuresQuery, UpdateStructureDto } from './structure.dto';
+import { ClaimDecisionDto, ClaimDto, ClaimsReviewQuery, CreateStructureDto, ListStructuresQuery, UpdateStructureDto } from './structure.dto';
 
 @ApiTags('structures')
 @ApiBearerAuth()
@@ -31,6 +32,13 @@ export class StructuresController {
     return this.structures.list(query, caller);
   }
 
+  /** The caller's structures and claims (pending ones with what happens next): `{ total, page, perPage, items, claims }`. */
+  @Get('mine')
+  async mine(@Caller() caller: CurrentAccount, @Query() query: PageQueryDto) {
+    const [page, claims] = await Promise.all([this.structures.list({ mine: true, page: query.page, perPage: query.perPage }, caller), this.claims.mine(caller)]);
+    return { ...page, claims };
+  }
+
   @Public()
   @Get(':id')
   get(@Param('id') id: string, @Caller() caller?: CurrentAccount) {
@@ -49,9 +57,12 @@ export class StructuresController {
     return this.structures.delist(caller, id);
   }
 
-  /** A supplier asks to own a structure nobody owns (register import); an admin approves. */
+  /**
+   * A supplier or company asks to own a structure: one nobody owns (register import), or one someone else
+   * registered with its SIRET (contested: that owner is told). An admin reviews it.
+   */
   @Post(':id/claims')
-  @Roles('supplier')
+  @Roles('supplier', 'company')
   claim(@Caller() caller: CurrentAccount, @Param('id') id: string, @Body() dto: ClaimDto) {
     return this.claims.request(caller, id, dto.message);
   }
@@ -64,14 +75,37 @@ export class StructuresController {
   @Post(':id/claims/:claimId/approve')
   @Roles('admin')
   @HttpCode(200)
-  approve(@Caller() caller: CurrentAccount, @Param('id') id: string, @Param('claimId') claimId: string) {
-    return this.claims.approve(caller, id, claimId);
+  approve(@Caller() caller: CurrentAccount, @Param('id') id: string, @Param('claimId') claimId: string, @Body() dto: ClaimDecisionDto) {
+    return this.claims.approve(caller, id, claimId, dto.reason);
   }
 
   @Post(':id/claims/:claimId/reject')
   @Roles('admin')
   @HttpCode(200)
-  reject(@Caller() caller: CurrentAccount, @Param('id') id: string, @Param('claimId') claimId: string) {
-    return this.claims.reject(caller, id, claimId);
+  reject(@Caller() caller: CurrentAccount, @Param('id') id: string, @Param('claimId') claimId: string, @Body() dto: ClaimDecisionDto) {
+    return this.claims.reject(caller, id, claimId, dto.reason);
+  }
+
+  /** An admin confirms a declared structure: its kind then counts for reserved lots. */
+  @Post(':id/verify')
+  @Roles('admin')
+  @HttpCode(200)
+  verify(@Caller() caller: CurrentAccount, @Param('id') id: string) {
+    return this.structures.verify(caller, id);
+  }
+}
+
+/** The admins' review queue of claims, across structures. */
+@ApiTags('structures')
+@ApiBearerAuth()
+@Controller('api/v1/claims')
+export class ClaimsReviewController {
+  constructor(private readonly claims: ClaimsService) {}
+
+  @Get()
+  @Roles('admin')
+  async list(@Caller() caller: CurrentAccount, @Query() query: ClaimsReviewQuery) {
+    const items = await this.claims.forReview(caller, query.status ?? 'pending');
+    return { total: items.length, items };
   }
 }

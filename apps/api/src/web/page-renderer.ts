@@ -29,6 +29,7 @@ const NAV_SECTIONS: { section: string; prefixes: string[] }[] = [
   { section: 'structures', prefixes: ['/mes-structures', '/structures/nouvelle', '/structures/revendiquer'] },
   { section: 'bids', prefixes: ['/mes-groupements', '/groupements'] },
   { section: 'notifications', prefixes: ['/notifications'] },
+  { section: 'admin', prefixes: ['/admin'] },
 ];
 
 export function navSection(path: string): string | undefined {

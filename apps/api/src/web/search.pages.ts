@@ -3,7 +3,7 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { StructuresService } from '@app/catalogue';
+import { ClaimsService, StructuresService } from '@app/catalogue';
 import { INCLUSIVE_KINDS } from '@app/domain';
 import { ReferenceService } from '@app/reference';
 import { SearchAnswer, SearchService } from '@app/search';
@@ -32,6 +32,7 @@ export class SearchPages {
     private readonly structures: StructuresService,
     private readonly reference: ReferenceService,
     private readonly evidence: ContractEvidenceService,
+    private readonly claims: ClaimsService,
   ) {}
 
   @Public()
@@ -117,7 +118,10 @@ export class SearchPages {
     const structure = await this.structures.get(id, req.account);
     const [entity] = await this.structures.findByIds([structure.id]);
     const canEdit = !!req.account && (req.account.role === 'admin' || entity?.ownerId === req.account.id);
-    const canClaim = !!req.account && req.account.role === 'supplier' && entity?.ownerId === null;
+    // The caller's own claim on it, if any: pending ones show « revendication en cours » and what happens next.
+    const myClaim = req.account && req.account.role !== 'admin' ? (await this.claims.list(req.account, structure.id)).at(-1) : undefined;
+    // A structure someone else registered can be claimed too (its SIRET may have been squatted): an admin decides.
+    const canClaim = !!req.account && ['supplier', 'company'].includes(req.account.role) && !canEdit && myClaim?.status !== 'pending';
     const sectorGroups = sectorGroupsWithOptions(this.reference.index)
       .map((group) => ({
         label: group.label,
@@ -133,6 +137,7 @@ export class SearchPages {
       sectorGroups,
       canEdit,
       canClaim,
+      myClaim,
       contracts: await this.contractsWon(structure.id),
       backLink: safeBackLink(text(req.query as FormBody, 'retour')),
     });

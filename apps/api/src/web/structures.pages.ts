@@ -37,8 +37,8 @@ export class StructuresPages {
   @Roles('supplier', 'company')
   async mine(@Req() req: PageRequest, @Res() res: Response) {
     const account = req.account!;
-    const page = await this.structures.list({ mine: true, page: 1, perPage: 100 }, account);
-    this.pages.render(req, res, 'structures/mine.njk', { pageTitle: 'Mes structures', structures: page.items, total: page.total });
+    const [page, claims] = await Promise.all([this.structures.list({ mine: true, page: 1, perPage: 100 }, account), this.claims.mine(account)]);
+    this.pages.render(req, res, 'structures/mine.njk', { pageTitle: 'Mes structures', structures: page.items, total: page.total, claims: claims.filter((c) => c.status !== 'approved') });
   }
 
   @Get('structures/nouvelle')
@@ -68,7 +68,7 @@ export class StructuresPages {
   }
 
   @Get('structures/revendiquer')
-  @Roles('supplier')
+  @Roles('supplier', 'company')
   async findToClaim(@Req() req: PageRequest, @Res() res: Response, @Query() query: FormBody) {
     const siret = normaliseSiret(text(query, 'siret'));
     const errors: FieldError[] = [];
@@ -88,14 +88,14 @@ export class StructuresPages {
   }
 
   @Get('structures/:id/revendiquer')
-  @Roles('supplier')
+  @Roles('supplier', 'company')
   async claimForm(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
     const structure = await this.structures.get(id, req.account);
     this.pages.render(req, res, 'structures/claim.njk', { pageTitle: `Revendiquer ${structure.name}`, structure, values: { message: '' } });
   }
 
   @Post('structures/:id/revendiquer')
-  @Roles('supplier')
+  @Roles('supplier', 'company')
   async claim(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: FormBody) {
     const structure = await this.structures.get(id, req.account);
     const message = text(body, 'message');
@@ -107,7 +107,7 @@ export class StructuresPages {
         await this.claims.request(req.account!, structure.id, message);
         return this.pages.redirect(res, `/structures/${structure.id}`, {
           type: 'success',
-          message: 'Votre demande est enregistrée. Un administrateur la vérifiera ; vous pourrez ensuite modifier la fiche.',
+          message: 'Votre demande est enregistrée. Un administrateur la vérifiera (il peut vous contacter) ; vous serez notifié(e) de sa décision et pourrez ensuite modifier la fiche.',
         });
       } catch (error) {
         const refused = formProblem(error);

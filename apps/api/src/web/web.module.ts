@@ -16,6 +16,7 @@ import { MatchingPages } from './matching.pages';
 import { BidsPages } from './bids.pages';
 import { NotificationsPages, UnreadNotificationsInterceptor } from './notifications.pages';
 import { MatchingRunThrottle } from '../matching/matching-run-throttle';
+import { AdminPages } from './admin.pages';
 
 /**
  * Server-rendered pages in French (DSFR), calling the same feature services as the JSON API (imported
@@ -25,7 +26,7 @@ import { MatchingRunThrottle } from '../matching/matching-run-throttle';
 @Module({
   imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, MatchingModule, BidsModule],
   // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id.
-  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, TendersPages, MatchingPages, BidsPages, NotificationsPages],
+  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, TendersPages, MatchingPages, BidsPages, NotificationsPages, AdminPages],
   // The unread count in the header of every page (GET pages of a logged-in account only).
   providers: [PageRenderer, MatchingRunThrottle, { provide: APP_INTERCEPTOR, useClass: UnreadNotificationsInterceptor }],
   exports: [PageRenderer],

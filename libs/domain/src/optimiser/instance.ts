@@ -229,6 +229,7 @@ interface RejectionCounts {
   notServing: number;
   notOpen: number;
   ineligible: number;
+  unverified: number;
   nothingToDo: number;
 }
 
@@ -240,7 +241,7 @@ function admissibleCandidates(
 ): InstanceCandidate[] | null {
   const reserved = context.lots.filter((l) => l.reservation !== 'NONE');
   const someHoursRequired = context.lots.some((l) => l.requiredHours > 0);
-  const counts: RejectionCounts = { notServing: 0, notOpen: 0, ineligible: 0, nothingToDo: 0 };
+  const counts: RejectionCounts = { notServing: 0, notOpen: 0, ineligible: 0, unverified: 0, nothingToDo: 0 };
   const admissible: InstanceCandidate[] = [];
   const seen = new Set<string>();
   for (const candidate of input.candidates) {
@@ -289,6 +290,13 @@ function rejectionReason(
       };
     }
   }
+  // A kind nobody confirmed yet does not count as eligible: anyone can declare « EI » (issue 13, item 8).
+  if (reserved.length > 0 && candidate.kindVerified === false) {
+    return {
+      key: 'unverified',
+      anchorMessage: `Le lot ${reserved[0].number} est réservé ${reserved[0].reservation} et le type déclaré de ${label} n’est pas encore vérifié par un administrateur (V13)`,
+    };
+  }
   return null;
 }
 
@@ -300,6 +308,11 @@ function explainRejections(counts: RejectionCounts, reserved: LotPlan[], explana
     explanations.push(
       `${counts.ineligible} candidate(s) écartée(s) : un groupement qui répond au(x) lot(s) réservé(s) ${lots} ` +
         `ne peut comprendre que des structures éligibles, même sans part d’exécution (V13).`,
+    );
+  }
+  if (counts.unverified > 0) {
+    explanations.push(
+      `${counts.unverified} candidate(s) écartée(s) des lots réservés : structure(s) non vérifiée(s), dont le type déclaré n’a pas encore été confirmé par un administrateur (V13).`,
     );
   }
 }

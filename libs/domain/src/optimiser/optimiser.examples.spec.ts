@@ -163,6 +163,19 @@ describe('optimiseGroupings — examples', () => {
     expect(conjoint?.warnings.some((w) => w.includes('V6'))).toBe(true);
   });
 
+  it('an ACI whose declared kind no admin confirmed is kept off reserved-lot groupings, and the run says so (item 8)', async () => {
+    const unverified = catalogue.map((c) => (c.structureId === 'jardins-gerland' ? { ...c, kindVerified: false } : c));
+    const result = await optimiseGroupings({ ...base, candidates: unverified, anchorStructureId: 'net-insertion' }, highs);
+    expect(result.proposals.length).toBeGreaterThan(0);
+    for (const proposal of result.proposals) expect(proposal.members.map((m) => m.structureId)).not.toContain('jardins-gerland');
+    expect(result.explanations).toContain(
+      '1 candidate(s) écartée(s) des lots réservés : structure(s) non vérifiée(s), dont le type déclaré n’a pas encore été confirmé par un administrateur (V13).',
+    );
+    // Without a reserved lot, an unconfirmed kind is no reason to leave a structure out.
+    const lotOne = await optimiseGroupings({ ...base, candidates: unverified.map((c) => (c.structureId === 'net-insertion' ? { ...c, kindVerified: false } : c)), lots: [1], anchorStructureId: 'propre-rhone' }, highs);
+    expect(lotOne.proposals[0].members.map((m) => m.structureId)).toContain('net-insertion');
+  });
+
   it('anchor AI on a service lot: staff provider, never performer nor mandataire (V21, V19)', async () => {
     const result = await optimiseGroupings({ ...base, anchorStructureId: 'intermed', forms: ['CONJOINT'] }, highs);
     expect(result.proposals.length).toBeGreaterThan(0);

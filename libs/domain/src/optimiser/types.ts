@@ -21,6 +21,8 @@ export interface OptimiserCandidate {
    * (the register says nothing about it): proposed, with a warning to ask them first.
    */
   openToCoContracting: boolean | 'undeclared';
+  /** false for a structure someone declared that no admin confirmed yet: its kind does not count for a reserved lot. Absent = confirmed. */
+  kindVerified?: boolean;
   /** ACI only: commercial receipts / activity charges (D5132-34, V22). */
   commercialReceiptsShare?: number;
 }

@@ -126,6 +126,7 @@ export class MatchingPipeline {
           lotScores: {},
           workPackageScores: {},
           openToCoContracting: declaredOpenness(s),
+          kindVerified: s.verified,
         };
         byId.set(s.id, candidate);
       }
@@ -164,6 +165,7 @@ export class MatchingPipeline {
       lotScores: {},
       // Same rule as structure_candidates.openness_declared (migration 1700000003000).
       openToCoContracting: declaredOpenness({ opennessDeclared: anchor.source !== 'register' || anchor.editedAt !== null, openToCoContracting: anchor.openToCoContracting }),
+      kindVerified: anchor.verified,
     };
   }
 }

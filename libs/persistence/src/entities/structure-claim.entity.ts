@@ -10,6 +10,8 @@ export class StructureClaimEntity {
   @Column({ name: 'account_id', type: 'uuid' }) accountId: string;
   @Column({ type: 'text', default: 'pending' }) status: StructureClaimStatus;
   @Column({ type: 'text', nullable: true }) message: string | null;
+  /** The structure had another owner when claimed (its SIRET registered by someone else). */
+  @Column({ type: 'boolean', default: false }) contested: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt: Date | null;
   /** Why the admin decided so (required for a rejection), shown to the claimant. */

@@ -5,7 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - accounts.session_version: every token carries it; logout bumps it, so copied tokens and cookies die at once.
  * - structures.verified: a structure someone declares is « non vérifiée » until an admin confirms it (its kind
  *   then counts for reserved lots); register rows were vouched for by the register.
- * - structure_claims.decision_reason: why an admin approved or rejected a claim, shown to the claimant.
+ * - structure_claims.decision_reason: why an admin approved or rejected a claim, shown to the claimant;
+ *   contested: the structure had another owner when it was claimed (a SIRET registered by someone else).
  * - bid_substitutions: a substitution after submission is a request the incoming structure's owner accepts
  *   and the tender's buyer authorises; it changes the bid only once both said yes.
  */
@@ -20,7 +21,7 @@ export class Hardening1700000013000 implements MigrationInterface {
     await q.query(`UPDATE structures SET verified = false WHERE source = 'self'`);
     await q.query(`CREATE INDEX structures_unverified ON structures (id) WHERE NOT verified`);
 
-    await q.query(`ALTER TABLE structure_claims ADD COLUMN decision_reason text`);
+    await q.query(`ALTER TABLE structure_claims ADD COLUMN decision_reason text, ADD COLUMN contested boolean NOT NULL DEFAULT false`);
     await q.query(`CREATE INDEX structure_claims_pending ON structure_claims (created_at) WHERE status = 'pending'`);
     await q.query(`CREATE INDEX structure_claims_account ON structure_claims (account_id)`);
 
@@ -48,7 +49,7 @@ export class Hardening1700000013000 implements MigrationInterface {
     await q.query(`DROP TABLE bid_substitutions`);
     await q.query(`DROP INDEX structure_claims_account`);
     await q.query(`DROP INDEX structure_claims_pending`);
-    await q.query(`ALTER TABLE structure_claims DROP COLUMN decision_reason`);
+    await q.query(`ALTER TABLE structure_claims DROP COLUMN contested, DROP COLUMN decision_reason`);
     await q.query(`DROP INDEX structures_unverified`);
     await q.query(`ALTER TABLE structures DROP COLUMN verified_by, DROP COLUMN verified_at, DROP COLUMN verified`);
     await q.query(`ALTER TABLE accounts DROP COLUMN session_version`);
