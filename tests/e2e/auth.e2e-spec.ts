@@ -18,11 +18,11 @@ describe('accounts (register, login, me) and the error shape', () => {
     expect(me.body).toMatchObject({ id: buyer.id, email: 'acheteuse@example.org', role: 'buyer' });
   });
 
-  it('refuses a duplicate email with 409 and writes nothing', async () => {
+  it('a duplicate email writes nothing and answers like a new one (no account enumeration, issue 13)', async () => {
     const body = { email: 'dup@example.org', password: 'un mot de passe solide', role: 'company', displayName: 'A' };
     await t.http().post('/api/v1/auth/register').send(body).expect(201);
-    const res = await t.http().post('/api/v1/auth/register').send({ ...body, displayName: 'B' }).expect(409);
-    expect(res.headers['content-type']).toContain('application/problem+json');
+    const res = await t.http().post('/api/v1/auth/register').send({ ...body, displayName: 'B' }).expect(201);
+    expect(res.body).toMatchObject({ email: 'dup@example.org', role: 'company', displayName: 'B' });
     const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM accounts WHERE email = 'dup@example.org'`);
     expect(count).toBe(1);
   });

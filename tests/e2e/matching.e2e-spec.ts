@@ -177,6 +177,7 @@ describe('matching runs (API → BullMQ → worker → proposals)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
+      admin: { email: 'admin-matching@example.org', password: 'mot de passe administrateur' },
       matching: {
         concurrency: 1,
         attempts: 3,
@@ -205,6 +206,12 @@ describe('matching runs (API → BullMQ → worker → proposals)', () => {
     await createStructure(supplier, 'aciCleaning', { name: 'Régie Propreté Villeurbanne', kind: 'ACI', communeCode: '69266', sectors: ['nettoyage-locaux'], ...revenue(250_000) });
     await createStructure(supplier, 'geiq', { name: 'GEIQ Propreté Rhône', kind: 'GEIQ', communeCode: '69123', sectors: ['nettoyage-locaux'], prestationTypes: ['DISP'], ...revenue(800_000) });
     await createStructure(supplier, 'etti', { name: 'Intérim Solidaire Rhône', kind: 'ETTI', communeCode: '69123', sectors: ['interim-insertion'], prestationTypes: ['DISP'], ...revenue(900_000) });
+
+    // Declared structures count for the reserved lot once an admin verified them (issue 13, item 8).
+    const adminLogin = await t.http().post('/api/v1/auth/login').send({ email: 'admin-matching@example.org', password: 'mot de passe administrateur' }).expect(200);
+    for (const { id } of Object.values(structures)) {
+      await t.http().post(`/api/v1/structures/${id}/verify`).set({ Authorization: `Bearer ${adminLogin.body.accessToken}` }).expect(200);
+    }
 
     const tender = await createTender(buyer, true);
     tenderId = tender.id;

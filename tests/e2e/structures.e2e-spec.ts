@@ -409,9 +409,12 @@ describe('structures (the catalogue)', () => {
       expect(structure.body).toMatchObject({ ownerId: supplier.id, source: 'register' });
       const after = (await t.http().get(`/api/v1/structures/${unowned}/claims`).set(admin).expect(200)).body;
       expect(after.find((c: { accountId: string }) => c.accountId === other.id).status).toBe('rejected');
-      // The new owner edits; another claim is pointless now; a decided claim cannot be decided again.
+      // The new owner edits; the owner cannot claim its own structure; another claim is now contested (its owner is told);
+      // a decided claim cannot be decided again.
       await t.http().patch(`/api/v1/structures/${unowned}`).set(supplier.auth).send({ openToCoContracting: true }).expect(200);
-      await t.http().post(`/api/v1/structures/${unowned}/claims`).set(other.auth).send({}).expect(409);
+      await t.http().post(`/api/v1/structures/${unowned}/claims`).set(supplier.auth).send({}).expect(409);
+      const contested = await t.http().post(`/api/v1/structures/${unowned}/claims`).set(other.auth).send({}).expect(201);
+      expect(contested.body).toMatchObject({ status: 'pending', contested: true });
       await t.http().post(`/api/v1/structures/${unowned}/claims/${mineClaim.id}/approve`).set(admin).expect(409);
       await t.http().post(`/api/v1/structures/${unowned}/claims/00000000-0000-4000-8000-000000000000/approve`).set(admin).expect(404);
     });
@@ -422,8 +425,8 @@ describe('structures (the catalogue)', () => {
         [newSiret()],
       );
       const claim = await t.http().post(`/api/v1/structures/${created[0].id}/claims`).set(other.auth).send({}).expect(201);
-      const rejected = await t.http().post(`/api/v1/structures/${created[0].id}/claims/${claim.body.id}/reject`).set(admin).expect(200);
-      expect(rejected.body.status).toBe('rejected');
+      const rejected = await t.http().post(`/api/v1/structures/${created[0].id}/claims/${claim.body.id}/reject`).set(admin).send({ reason: 'Aucun lien établi' }).expect(200);
+      expect(rejected.body).toMatchObject({ status: 'rejected', decisionReason: 'Aucun lien établi' });
       const structure = await t.http().get(`/api/v1/structures/${created[0].id}`).set(admin).expect(200);
       expect(structure.body.ownerId).toBeNull();
     });

@@ -6,7 +6,8 @@ export function HasVisibleText(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'hasVisibleText',
-      validator: { validate: (value: unknown) => typeof value !== 'string' || hasVisibleText(value), defaultMessage: () => INVISIBLE_TEXT_MESSAGE },
+      // Empty text is MinLength's to report (one message per problem).
+      validator: { validate: (value: unknown) => typeof value !== 'string' || value === '' || hasVisibleText(value), defaultMessage: () => INVISIBLE_TEXT_MESSAGE },
     },
     options,
   );
