@@ -43,13 +43,13 @@ describe('claiming a squatted SIRET in the browser', () => {
     await signUpInBrowser(page, 'supplier', 'Régie Propreté Villeurbanne');
     await page.goto('/structures/revendiquer');
     await page.getByLabel(/^SIRET de la structure/).fill(siret);
-    await page.getByRole('button', { name: 'Chercher' }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Chercher' }).click();
     await page.getByText('Cette structure a déjà un propriétaire.', { exact: false }).waitFor();
     await page.getByRole('link', { name: /^Revendiquer Propreté Inventée/ }).click();
     await page.getByLabel(/^Votre lien avec la structure/).fill('Je suis la directrice de la régie ; Kbis et convention DDETS disponibles.');
     await page.getByRole('button', { name: 'Envoyer la demande' }).click();
     await page.getByRole('heading', { name: 'Revendication en cours' }).waitFor();
-    await page.getByText(/un administrateur vérifie votre lien avec la structure/).waitFor();
+    await page.getByText(/Un administrateur vérifie votre lien avec la structure/).waitFor();
     await page.getByText('Non vérifiée', { exact: true }).waitFor();
     await shoot(page, 'structure-revendication-en-cours');
     await page.goto('/mes-structures');
@@ -58,10 +58,10 @@ describe('claiming a squatted SIRET in the browser', () => {
 
     const admin = (await h.newUser()).page;
     await admin.goto('/connexion');
-    await admin.getByLabel('Adresse e-mail').fill(ADMIN.email);
+    await admin.getByRole('textbox', { name: /^Adresse e-mail/ }).fill(ADMIN.email);
     await admin.getByLabel(/^Mot de passe/).fill(ADMIN.password);
     await admin.getByRole('button', { name: 'Se connecter' }).click();
-    await admin.getByRole('link', { name: 'Revendications' }).click();
+    await admin.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Revendications' }).click();
     await admin.getByRole('heading', { name: 'Revendications et structures à vérifier' }).waitFor();
     await admin.getByText('Contestée', { exact: false }).first().waitFor();
     await shoot(admin, 'admin-revendications');

@@ -38,9 +38,9 @@ export interface ClaimReviewView extends ClaimView {
 
 const NEXT_STEP: Record<StructureClaimStatus, string> = {
   pending:
-    'Revendication en cours : un administrateur vérifie votre lien avec la structure (il peut vous contacter à l’adresse de votre compte). Vous serez notifié(e) de sa décision ; une fois approuvée, vous pourrez modifier la fiche.',
-  approved: 'Revendication approuvée : vous êtes propriétaire de la structure et pouvez modifier sa fiche.',
-  rejected: 'Revendication rejetée : le motif est indiqué. Vous pouvez faire une nouvelle demande avec des éléments complémentaires.',
+    'Un administrateur vérifie votre lien avec la structure (il peut vous contacter à l’adresse de votre compte). Vous serez notifié(e) de sa décision ; une fois approuvée, vous pourrez modifier la fiche.',
+  approved: 'Vous êtes propriétaire de la structure et pouvez modifier sa fiche.',
+  rejected: 'Le motif est indiqué. Vous pouvez faire une nouvelle demande avec des éléments complémentaires.',
 };
 
 const OTHER_CLAIM_APPROVED = 'Une autre revendication de cette structure a été approuvée par un administrateur.';
