@@ -327,6 +327,8 @@ describe('item 10 — search from a half-built index says so', () => {
     expect(partial.body).toMatchObject({ incomplete: true, pendingStructures: 3 });
     const exported = await t.http().get('/api/v1/search/structures/export?format=csv&kinds=ETTI').expect(200);
     expect(exported.headers['x-search-incomplete']).toBe('true');
+    const page = await t.http().get('/recherche?q=ETTI').set('Accept', BROWSER_ACCEPT).expect(200);
+    expect(page.text).toContain('en cours d’indexation (3 structure(s) en attente)');
 
     await t.startWorker();
     const deadline = Date.now() + 30_000;
@@ -340,5 +342,6 @@ describe('item 10 — search from a half-built index says so', () => {
     const complete = await t.http().get('/api/v1/search/structures?kinds=ETTI').expect(200);
     expect(complete.body).toMatchObject({ total: 3, incomplete: false });
     expect((await t.http().get('/api/v1/search/structures/export?format=csv&kinds=ETTI')).headers['x-search-incomplete']).toBe('false');
+    expect((await t.http().get('/recherche?q=ETTI').set('Accept', BROWSER_ACCEPT).expect(200)).text).not.toContain('en cours d’indexation');
   });
 });

@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { AccountRole } from '@app/domain';
@@ -23,10 +24,16 @@ export const Caller = createParamDecorator((_data: unknown, ctx: ExecutionContex
 /** Reads `Authorization: Bearer …` (API) or the session cookie (web pages); registered globally. */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** The public address's host (PUBLIC_URL): behind a proxy that rewrites Host, browsers still send it as Origin. */
+  private readonly publicHost: string;
+
   constructor(
     private readonly auth: AuthService,
     private readonly reflector: Reflector,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.publicHost = new URL(config.publicUrl).host;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -38,7 +45,7 @@ export class AuthGuard implements CanActivate {
     const cookie = request.cookies?.[SESSION_COOKIE] as string | undefined;
     // The browser sends the session cookie on its own, even to requests another site makes it send: an API
     // write authenticated by the cookie alone must come from our own pages (page forms have their CSRF token).
-    if (!bearer && cookie && isApiWrite(request) && !sameOrigin(request)) {
+    if (!bearer && cookie && isApiWrite(request) && !sameOrigin(request, this.publicHost)) {
       throw new ProblemException(403, 'Origine de la requête refusée : l’API s’appelle avec un jeton Bearer, ou depuis les pages du site.', undefined, { reason: 'origin' });
     }
     const token = bearer ?? cookie;
@@ -63,12 +70,13 @@ function isApiWrite(request: Request): boolean {
   return /^\/api\//.test(request.path) && isStateChanging(request.method);
 }
 
-/** The Origin (else the Referer) names this very host; a request with neither is not trusted. */
-export function sameOrigin(request: Request): boolean {
+/** The Origin (else the Referer) names this very host or the public one; a request with neither is not trusted. */
+export function sameOrigin(request: Request, publicHost: string): boolean {
   const source = request.headers.origin ?? request.headers.referer;
   if (!source || source === 'null') return false;
   try {
-    return new URL(source).host === request.headers.host;
+    const host = new URL(source).host;
+    return host === request.headers.host || host === publicHost;
   } catch {
     return false;
   }

@@ -40,7 +40,8 @@ export class SearchPages {
   async results(@Req() req: PageRequest, @Res() res: Response, @Query() input: FormBody) {
     const form = parseSearchForm(input, this.reference.index);
     let result: SearchAnswer | undefined;
-    if (form.query) result = await this.search.search(form.query);
+    let pendingStructures = 0;
+    if (form.query) [result, pendingStructures] = await Promise.all([this.search.search(form.query), this.search.pendingStructures()]);
     // Hits carry what the index has; badges need a few more fields of the structures themselves.
     const details = new Map((await this.structures.findByIds(result?.hits.map((h) => h.id) ?? [])).map((s) => [s.id, s]));
     const hits = (result?.hits ?? []).map((hit) => {
@@ -67,6 +68,7 @@ export class SearchPages {
         place: form.place,
         errors: form.errors,
         result,
+        pendingStructures,
         hits,
         kindOptions: kindOptions(facets.kind, form.values.includeCompanies),
         prestationOptions: prestationOptions(facets.prestationType),
