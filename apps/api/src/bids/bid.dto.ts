@@ -9,6 +9,7 @@ import {
   Equals,
   IsArray,
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsNumber,
@@ -16,6 +17,7 @@ import {
   IsString,
   IsUUID,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -50,6 +52,11 @@ export class CreateBidDto {
 
 export class InvitationDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', uuid('structureId')) structureId: string;
+  @ApiPropertyOptional({ description: 'Adresse à qui envoyer l’invitation quand la structure n’a pas de propriétaire (sinon son contact public)' })
+  @IsOptional()
+  @IsEmail({}, { message: 'doit être une adresse e-mail valide' })
+  @MaxLength(254, { message: '254 caractères au plus' })
+  email?: string;
 }
 
 export class BidAssignmentDto {
