@@ -130,7 +130,7 @@ export class AlertFanout {
 
   /**
    * One notification per account and day listing the tenders its daily profiles matched (those it was not
-   * already told about, still open). A digest is due 24 h after the previous one.
+   * already told about, still open). A digest is due 24 h after the previous one (or the profile's creation).
    */
   async sendDigests(now = new Date()): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
@@ -138,14 +138,14 @@ export class AlertFanout {
         `SELECT p.account_id, array_agg(DISTINCT p.id) AS profile_ids
            FROM alert_profiles p JOIN alert_profile_matches m ON m.profile_id = p.id
           WHERE p.frequency = 'daily' AND m.notified_at IS NULL
-            AND (p.last_digest_at IS NULL OR p.last_digest_at <= $1::timestamptz - interval '1 day')
+            AND COALESCE(p.last_digest_at, p.created_at) <= $1::timestamptz - interval '1 day'
           GROUP BY p.account_id`,
         [now.toISOString()],
       );
       let sent = 0;
       for (const { account_id: accountId, profile_ids: profileIds } of due) {
-        const rows: { id: string; title: string; deadline: Date | null }[] = await manager.query(
-          `SELECT DISTINCT t.id, t.title, t.response_deadline AS deadline, t.published_at
+        const matched: { id: string; title: string; deadline: Date | null }[] = await manager.query(
+          `SELECT t.id, t.title, t.response_deadline AS deadline
              FROM alert_profile_matches m JOIN tenders t ON t.id = m.tender_id
             WHERE m.profile_id = ANY($1::uuid[]) AND m.notified_at IS NULL AND t.status = 'published'
               AND NOT EXISTS (SELECT 1 FROM tender_alerts a WHERE a.tender_id = t.id AND a.account_id = $2)
@@ -153,6 +153,8 @@ export class AlertFanout {
             FOR UPDATE OF m SKIP LOCKED`,
           [profileIds, accountId],
         );
+        // Two profiles of the account may match one tender: listed once.
+        const rows = matched.filter((row, i) => matched.findIndex((r) => r.id === row.id) === i);
         await manager.query(`UPDATE alert_profile_matches SET notified_at = $2 WHERE profile_id = ANY($1::uuid[]) AND notified_at IS NULL`, [profileIds, now]);
         await manager.query(`UPDATE alert_profiles SET last_digest_at = $2 WHERE id = ANY($1::uuid[])`, [profileIds, now]);
         const fresh = [];

@@ -13,8 +13,10 @@ import {
   IsInt,
   IsNumber,
   IsOptional,
+  IsPositive,
   IsString,
   IsUUID,
+  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -69,6 +71,8 @@ export class SeekingDto {
   @ApiPropertyOptional({ description: 'Part du travail proposée au partenaire (0–1)' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'doit être un nombre' })
+  @IsPositive({ message: 'part du travail proposée : entre 0 exclu et 1' })
+  @Max(1, { message: 'part du travail proposée : entre 0 exclu et 1' })
   share?: number;
 }
 

@@ -29,6 +29,8 @@ const NAV_SECTIONS: { section: string; prefixes: string[] }[] = [
   { section: 'structures', prefixes: ['/mes-structures', '/structures/nouvelle', '/structures/revendiquer'] },
   { section: 'bids', prefixes: ['/mes-groupements', '/groupements'] },
   { section: 'notifications', prefixes: ['/notifications'] },
+  { section: 'alerts', prefixes: ['/alertes'] },
+  { section: 'lists', prefixes: ['/listes'] },
 ];
 
 export function navSection(path: string): string | undefined {

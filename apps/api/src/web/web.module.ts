@@ -15,6 +15,8 @@ import { TendersPages } from './tenders.pages';
 import { MatchingPages } from './matching.pages';
 import { BidsPages } from './bids.pages';
 import { NotificationsPages, UnreadNotificationsInterceptor } from './notifications.pages';
+import { MarketplacePages } from './marketplace.pages';
+import { MarketplaceModule } from '@app/marketplace';
 
 /**
  * Server-rendered pages in French (DSFR), calling the same feature services as the JSON API (imported
@@ -22,9 +24,10 @@ import { NotificationsPages, UnreadNotificationsInterceptor } from './notificati
  * PageRenderer is exported so the global ProblemFilter can answer page routes in HTML.
  */
 @Module({
-  imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, MatchingModule, BidsModule],
-  // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id.
-  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, TendersPages, MatchingPages, BidsPages, NotificationsPages],
+  imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, MatchingModule, BidsModule, MarketplaceModule],
+  // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id;
+  // MarketplacePages before TendersPages: /appels-d-offres/lien/:token is not a tender's sub-page.
+  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, MarketplacePages, TendersPages, MatchingPages, BidsPages, NotificationsPages],
   // The unread count in the header of every page (GET pages of a logged-in account only).
   providers: [PageRenderer, { provide: APP_INTERCEPTOR, useClass: UnreadNotificationsInterceptor }],
   exports: [PageRenderer],
