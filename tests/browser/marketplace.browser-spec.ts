@@ -106,7 +106,7 @@ describe('marketplace loop in the browser', () => {
     // The company asks for a partner.
     const companyPage = await logIn(company, `/appels-d-offres/${tenderId}/partenaires`);
     await tick(companyPage, 'checkbox', /^Lot 1 –/);
-    await tick(companyPage, 'checkbox', /^Atelier et chantier d’insertion/);
+    await tick(companyPage, 'checkbox', /^Atelier et chantier d.insertion/);
     await companyPage.getByLabel(/^Part du lot proposée/).fill('40');
     await companyPage.getByLabel(/^Ce que vous cherchez/).fill('Nous cherchons une SIAE pour la taille des haies.');
     await companyPage.getByRole('button', { name: 'Publier ma demande' }).click();
