@@ -70,23 +70,23 @@ async function main() {
 
   // Ownership: generated rows are "self" (a demo row is never alerted), 30 % owned, two per account.
   await dataSource.query(`UPDATE structures SET source = 'self' WHERE source = 'demo'`);
-  const ownedRows: unknown[] = await dataSource.query(
-    `WITH picked AS (SELECT id, row_number() OVER (ORDER BY md5(id::text)) AS n FROM structures WHERE random() < $1),
+  await dataSource.query(
+    `WITH picked AS MATERIALIZED (SELECT id, row_number() OVER (ORDER BY md5(id::text)) AS n FROM structures WHERE random() < $1),
           made AS (
             INSERT INTO accounts (email, password_hash, role, display_name)
             SELECT 'owner' || g || '@bench.example', 'x', 'supplier', 'Propriétaire ' || g
               FROM generate_series(1, (SELECT ceil(count(*) / 2.0)::int FROM picked)) g
             RETURNING id, email),
           numbered AS (SELECT id, row_number() OVER (ORDER BY email) AS n FROM made)
-     UPDATE structures s SET owner_id = a.id FROM picked p JOIN numbered a ON a.n = (p.n + 1) / 2 WHERE s.id = p.id
-     RETURNING s.id`,
+     UPDATE structures s SET owner_id = a.id FROM picked p JOIN numbered a ON a.n = (p.n + 1) / 2 WHERE s.id = p.id`,
     [OWNED_SHARE],
   );
-  const owned = ownedRows.length;
+  const [{ owned }] = await dataSource.query(`SELECT count(*)::int AS owned FROM structures WHERE owner_id IS NOT NULL`);
+  // Saved searches: cleaning in one of six departments, half at once, half in the daily digest.
   await dataSource.query(
     `INSERT INTO alert_profiles (account_id, name, sectors, departments, frequency)
-     SELECT id, 'Alerte ' || row_number() OVER (), ARRAY['nettoyage-locaux'], ARRAY[(ARRAY['75','69','13','59','31','33'])[1 + (random() * 5)::int]], CASE WHEN random() < 0.5 THEN 'immediate' ELSE 'daily' END
-       FROM accounts ORDER BY random() LIMIT 500`,
+     SELECT id, 'Alerte ' || n, ARRAY['nettoyage-locaux'], ARRAY[(ARRAY['75','69','13','59','31','33'])[1 + n % 6]], CASE WHEN n % 2 = 0 THEN 'immediate' ELSE 'daily' END
+       FROM (SELECT id, row_number() OVER (ORDER BY email) AS n FROM accounts WHERE email LIKE 'owner%') a WHERE n <= 500`,
   );
   const [buyer] = await dataSource.query(`INSERT INTO accounts (email, password_hash, role, display_name) VALUES ('buyer@bench.example', 'x', 'buyer', 'Acheteur') RETURNING id`);
   await dataSource.query('ANALYZE');

@@ -6,7 +6,7 @@
 // the groupement from the contact → the supplier accepts, the company splits the work and submits → the
 // buyer is notified.
 import type { Page } from 'playwright-core';
-import { BrowserHarness, screenshot, startBrowserHarness, tick } from '../support/browser';
+import { BrowserHarness, logInPage, screenshot, startBrowserHarness, tick } from '../support/browser';
 import { signUp } from '../support/test-app';
 import { villeurbanneTender } from '../support/bid-fixtures';
 import { createStructure } from '../support/web-fixtures';
@@ -50,15 +50,7 @@ describe('marketplace loop in the browser', () => {
     await sink?.close();
   });
 
-  async function logIn(account: Account, next: string): Promise<Page> {
-    const { page } = await h.newUser();
-    await page.goto(`/connexion?next=${encodeURIComponent(next)}`);
-    await page.getByRole('textbox', { name: /^Adresse e-mail/ }).fill(account.email);
-    await page.getByLabel(/^Mot de passe/).fill(account.password);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL((url) => url.pathname === next.split('?')[0]);
-    return page;
-  }
+  const logIn = (account: Account, next: string): Promise<Page> => logInPage(h, account, next);
 
   async function answer(account: Account, status: RegExp, reason?: string) {
     const page = await logIn(account, `/appels-d-offres/${tenderId}`);

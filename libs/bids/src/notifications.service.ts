@@ -94,6 +94,21 @@ export class NotificationsService {
     );
   }
 
+  /** One notification per account, each its own text (e.g. publication alerts naming each owner's structures), in one statement. */
+  async notifyEach(manager: EntityManager, entries: readonly { accountId: string; notification: NewNotification }[]): Promise<void> {
+    if (!entries.length) return;
+    const rows = entries.map(({ accountId, notification }) => {
+      const [type, bidId, title, body, emailStatus, tenderId, link, unsubscribe] = this.columns(notification);
+      return { accountId, type, bidId, title, body, emailStatus, tenderId, link, unsubscribe };
+    });
+    await manager.query(
+      `INSERT INTO notifications (account_id, type, bid_id, title, body, email_status, email_next_at, tender_id, link_url, unsubscribe_url)
+       SELECT r."accountId", r.type, r."bidId", r.title, r.body, r."emailStatus", now(), r."tenderId", r.link, r.unsubscribe
+         FROM jsonb_to_recordset($1::jsonb) AS r("accountId" uuid, type text, "bidId" uuid, title text, body text, "emailStatus" text, "tenderId" uuid, link text, unsubscribe text)`,
+      [JSON.stringify(rows)],
+    );
+  }
+
   /**
    * An e-mail to an address that has no account (e.g. the public contact of a structure nobody owns):
    * an outbox row with no in-app side. Returns false when no SMTP is configured (nothing can be sent).

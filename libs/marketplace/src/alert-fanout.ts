@@ -74,23 +74,27 @@ export class AlertFanout {
     );
     const recipients = alertRecipients(await this.lotCandidates(tender, lots), this.config.alerts.perLot, unsubscribed);
     const names = await this.structureNames(manager, [...recipients.values()].flat());
-    for (const [accountId, structureIds] of recipients) {
-      if (!(await this.claimAlert(manager, tenderId, accountId, structureIds))) continue;
-      const named = structureIds.map((id) => `« ${names.get(id)} »`).join(', ');
-      await this.notifications.notify(manager, [accountId], {
-        type: 'TENDER_ALERT',
-        bidId: null,
-        tenderId,
-        title: `Nouvel appel d’offres : ${tender.title}`,
-        body:
-          `${buyer} a publié « ${tender.title} » (${lotsLine(lots)}), exécuté à ${tender.executionCommuneCode ? this.communeName(tender.executionCommuneCode) : 'un lieu précisé dans l’avis'}. ` +
-          `Votre structure ${named} fait partie des mieux placées pour y répondre. Date limite de réponse : ${frDate(tender.responseDeadline)}.\n` +
-          `Dites à l’acheteur si vous êtes intéressé : ouvrez l’appel d’offres puis « Répondre à l’acheteur ».`,
-        link,
-        unsubscribe: `/alertes/desabonnement/${signLink(this.config.jwtSecret, 'unsubscribe', accountId)}`,
-      });
-      result.candidateAlerts += 1;
-    }
+    const place = tender.executionCommuneCode ? this.communeName(tender.executionCommuneCode) : 'un lieu précisé dans l’avis';
+    const told = await this.claimAlerts(manager, tenderId, [...recipients].map(([accountId, structureIds]) => ({ accountId, structureIds })));
+    await this.notifications.notifyEach(
+      manager,
+      [...recipients].filter(([accountId]) => told.has(accountId)).map(([accountId, structureIds]) => ({
+        accountId,
+        notification: {
+          type: 'TENDER_ALERT' as const,
+          bidId: null,
+          tenderId,
+          title: `Nouvel appel d’offres : ${tender.title}`,
+          body:
+            `${buyer} a publié « ${tender.title} » (${lotsLine(lots)}), exécuté à ${place}. ` +
+            `Votre structure ${structureIds.map((id) => `« ${names.get(id)} »`).join(', ')} fait partie des mieux placées pour y répondre. Date limite de réponse : ${frDate(tender.responseDeadline)}.\n` +
+            `Dites à l’acheteur si vous êtes intéressé : ouvrez l’appel d’offres puis « Répondre à l’acheteur ».`,
+          link,
+          unsubscribe: this.unsubscribePath(accountId),
+        },
+      })),
+    );
+    result.candidateAlerts = told.size;
 
     // 2. Saved searches: at once, or kept for the daily digest.
     const facts = {
@@ -106,25 +110,32 @@ export class AlertFanout {
         ORDER BY p.created_at, p.id`,
       [facts.department, facts.region],
     );
-    for (const profile of profiles) {
-      if (!tenderMatchesProfile(profile, facts)) continue;
-      if (profile.frequency === 'daily') {
-        await manager.query(`INSERT INTO alert_profile_matches (profile_id, tender_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [profile.id, tenderId]);
-        result.queuedForDigest += 1;
-        continue;
-      }
-      if (!(await this.claimAlert(manager, tenderId, profile.account_id, []))) continue;
-      await this.notifications.notify(manager, [profile.account_id], {
-        type: 'TENDER_ALERT',
-        bidId: null,
-        tenderId,
-        title: `Nouvel appel d’offres : ${tender.title}`,
-        body: `${buyer} a publié « ${tender.title} » (${lotsLine(lots)}), qui correspond à votre alerte « ${profile.name} ». Date limite de réponse : ${frDate(tender.responseDeadline)}.`,
-        link,
-        unsubscribe: `/alertes/desabonnement/${signLink(this.config.jwtSecret, 'unsubscribe', profile.account_id)}`,
-      });
-      result.profileAlerts += 1;
+    const matching = profiles.filter((profile) => tenderMatchesProfile(profile, facts));
+    const daily = matching.filter((p) => p.frequency === 'daily').map((p) => p.id);
+    if (daily.length) {
+      await manager.query(`INSERT INTO alert_profile_matches (profile_id, tender_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING`, [daily, tenderId]);
     }
+    result.queuedForDigest = daily.length;
+    // An account with several matching profiles is told once, naming its first one.
+    const immediate = new Map<string, string>();
+    for (const p of matching) if (p.frequency === 'immediate' && !immediate.has(p.account_id)) immediate.set(p.account_id, p.name);
+    const toldByProfile = await this.claimAlerts(manager, tenderId, [...immediate.keys()].map((accountId) => ({ accountId, structureIds: [] })));
+    await this.notifications.notifyEach(
+      manager,
+      [...immediate].filter(([accountId]) => toldByProfile.has(accountId)).map(([accountId, profileName]) => ({
+        accountId,
+        notification: {
+          type: 'TENDER_ALERT' as const,
+          bidId: null,
+          tenderId,
+          title: `Nouvel appel d’offres : ${tender.title}`,
+          body: `${buyer} a publié « ${tender.title} » (${lotsLine(lots)}), qui correspond à votre alerte « ${profileName} ». Date limite de réponse : ${frDate(tender.responseDeadline)}.`,
+          link,
+          unsubscribe: this.unsubscribePath(accountId),
+        },
+      })),
+    );
+    result.profileAlerts = toldByProfile.size;
     return result;
   }
 
@@ -168,7 +179,7 @@ export class AlertFanout {
             'Publiés depuis votre dernier récapitulatif :\n' +
             fresh.map((t) => `- « ${t.title} » (réponse avant le ${frDate(t.deadline)}) : ${this.config.publicUrl}/appels-d-offres/lien/${signLink(this.config.jwtSecret, 'tender-view', t.id)}`).join('\n'),
           link: '/alertes',
-          unsubscribe: `/alertes/desabonnement/${signLink(this.config.jwtSecret, 'unsubscribe', accountId)}`,
+          unsubscribe: this.unsubscribePath(accountId),
         });
         sent += 1;
       }
@@ -215,6 +226,22 @@ export class AlertFanout {
     if (!ids.length) return new Map();
     const rows: { id: string; name: string }[] = await manager.query(`SELECT id, name FROM structures WHERE id = ANY($1::uuid[])`, [ids]);
     return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** The ledger, for many accounts at once: those not told about the tender yet (and now are). */
+  private async claimAlerts(manager: EntityManager, tenderId: string, entries: { accountId: string; structureIds: string[] }[]): Promise<Set<string>> {
+    if (!entries.length) return new Set();
+    const rows: { account_id: string }[] = await manager.query(
+      `INSERT INTO tender_alerts (tender_id, account_id, structure_ids)
+       SELECT $1, r."accountId", r."structureIds" FROM jsonb_to_recordset($2::jsonb) AS r("accountId" uuid, "structureIds" uuid[])
+       ON CONFLICT DO NOTHING RETURNING account_id`,
+      [tenderId, JSON.stringify(entries.map((e) => ({ accountId: e.accountId, structureIds: `{${e.structureIds.join(',')}}` })))],
+    );
+    return new Set(rows.map((r) => r.account_id));
+  }
+
+  private unsubscribePath(accountId: string): string {
+    return `/alertes/desabonnement/${signLink(this.config.jwtSecret, 'unsubscribe', accountId)}`;
   }
 
   /** The ledger: true when the account had not been told about the tender yet (and now is). */

@@ -4,13 +4,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
   IsArray,
   IsBoolean,
   IsEmail,
   IsIn,
-  IsInt,
   IsNumber,
   IsOptional,
   IsPositive,
@@ -18,21 +15,15 @@ import {
   IsUUID,
   Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
+import { LotNumbers } from '../http/lot-numbers.decorator';
 import { ALERT_FREQUENCIES, RESERVATIONS, STRUCTURE_KINDS, type AlertFrequency, type Reservation, type StructureKind } from '@app/domain';
 
 const uuid = (field: string) => ({ message: `${field} doit être un identifiant (UUID)` });
 
 class LotsField {
-  @ApiProperty({ type: [Number], description: 'Lots concernés' })
-  @IsArray({ message: 'lots doit être une liste de numéros de lot' })
-  @ArrayMinSize(1, { message: 'au moins un lot' })
-  @ArrayMaxSize(100, { message: 'au plus 100 lots' })
-  @ArrayUnique({ message: 'un lot ne peut pas être cité deux fois' })
-  @IsInt({ each: true, message: 'chaque lot est un numéro entier' })
-  @Min(1, { each: true, message: 'chaque numéro de lot est au moins 1' })
+  @LotNumbers('Lots concernés')
   lots: number[];
 }
 
