@@ -29,7 +29,17 @@ export class AlertsService {
     const [row] = await this.dataSource.query(
       `INSERT INTO alert_profiles (account_id, name, sectors, departments, regions, kinds, reservations, frequency)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [caller.id, input.name.trim(), input.sectors ?? [], input.departments ?? [], input.regions ?? [], input.kinds ?? [], input.reservations ?? [], input.frequency],
+      [
+        caller.id,
+        input.name.trim(),
+        [...new Set(input.sectors ?? [])],
+        // Stored as the reference writes them ("1" → "01"), since tenders carry those codes.
+        [...new Set((input.departments ?? []).map((code) => this.reference.index.department(code)!.code))],
+        [...new Set((input.regions ?? []).map((code) => this.reference.index.region(code)!.code))],
+        [...new Set(input.kinds ?? [])],
+        [...new Set(input.reservations ?? [])],
+        input.frequency,
+      ],
     );
     // Creating an alert is asking for alerts again.
     await this.dataSource.query(`UPDATE accounts SET alerts_unsubscribed_at = NULL WHERE id = $1`, [caller.id]);
