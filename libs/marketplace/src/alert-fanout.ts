@@ -75,25 +75,15 @@ export class AlertFanout {
     const recipients = alertRecipients(await this.lotCandidates(tender, lots), this.config.alerts.perLot, unsubscribed);
     const names = await this.structureNames(manager, [...recipients.values()].flat());
     const place = tender.executionCommuneCode ? this.communeName(tender.executionCommuneCode) : 'un lieu précisé dans l’avis';
-    const told = await this.claimAlerts(manager, tenderId, [...recipients].map(([accountId, structureIds]) => ({ accountId, structureIds })));
-    await this.notifications.notifyEach(
-      manager,
-      [...recipients].filter(([accountId]) => told.has(accountId)).map(([accountId, structureIds]) => ({
-        accountId,
-        notification: {
-          type: 'TENDER_ALERT' as const,
-          bidId: null,
-          tenderId,
-          title: `Nouvel appel d’offres : ${tender.title}`,
-          body:
-            `${buyer} a publié « ${tender.title} » (${lotsLine(lots)}), exécuté à ${place}. ` +
-            `Votre structure ${structureIds.map((id) => `« ${names.get(id)} »`).join(', ')} fait partie des mieux placées pour y répondre. Date limite de réponse : ${frDate(tender.responseDeadline)}.\n` +
-            `Dites à l’acheteur si vous êtes intéressé : ouvrez l’appel d’offres puis « Répondre à l’acheteur ».`,
-          link,
-          unsubscribe: this.unsubscribePath(accountId),
-        },
-      })),
-    );
+    const told = await this.alertOnce(manager, tender, link, [...recipients].map(([accountId, structureIds]) => ({
+      accountId,
+      structureIds,
+      body:
+        `${buyer} a publié « ${tender.title} » (${lotsLine(lots)}), exécuté à ${place}. ` +
+        `${structureIds.length > 1 ? 'Vos structures' : 'Votre structure'} ${structureIds.map((id) => `« ${names.get(id)} »`).join(', ')} ${structureIds.length > 1 ? 'font' : 'fait'} partie des mieux placées pour y répondre. ` +
+        `Date limite de réponse : ${frDate(tender.responseDeadline)}.\n` +
+        `Dites à l’acheteur si vous êtes intéressé : ouvrez l’appel d’offres puis « Répondre à l’acheteur ».`,
+    })));
     result.candidateAlerts = told.size;
 
     // 2. Saved searches: at once, or kept for the daily digest.
@@ -119,22 +109,11 @@ export class AlertFanout {
     // An account with several matching profiles is told once, naming its first one.
     const immediate = new Map<string, string>();
     for (const p of matching) if (p.frequency === 'immediate' && !immediate.has(p.account_id)) immediate.set(p.account_id, p.name);
-    const toldByProfile = await this.claimAlerts(manager, tenderId, [...immediate.keys()].map((accountId) => ({ accountId, structureIds: [] })));
-    await this.notifications.notifyEach(
-      manager,
-      [...immediate].filter(([accountId]) => toldByProfile.has(accountId)).map(([accountId, profileName]) => ({
-        accountId,
-        notification: {
-          type: 'TENDER_ALERT' as const,
-          bidId: null,
-          tenderId,
-          title: `Nouvel appel d’offres : ${tender.title}`,
-          body: `${buyer} a publié « ${tender.title} » (${lotsLine(lots)}), qui correspond à votre alerte « ${profileName} ». Date limite de réponse : ${frDate(tender.responseDeadline)}.`,
-          link,
-          unsubscribe: this.unsubscribePath(accountId),
-        },
-      })),
-    );
+    const toldByProfile = await this.alertOnce(manager, tender, link, [...immediate].map(([accountId, profileName]) => ({
+      accountId,
+      structureIds: [],
+      body: `${buyer} a publié « ${tender.title} » (${lotsLine(lots)}), qui correspond à votre alerte « ${profileName} ». Date limite de réponse : ${frDate(tender.responseDeadline)}.`,
+    })));
     result.profileAlerts = toldByProfile.size;
     return result;
   }
@@ -226,6 +205,21 @@ export class AlertFanout {
     if (!ids.length) return new Map();
     const rows: { id: string; name: string }[] = await manager.query(`SELECT id, name FROM structures WHERE id = ANY($1::uuid[])`, [ids]);
     return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** Records each account in the ledger and notifies those not told about the tender before; returns them. */
+  private async alertOnce(manager: EntityManager, tender: TenderEntity, link: string, entries: { accountId: string; structureIds: string[]; body: string }[]): Promise<Set<string>> {
+    const told = await this.claimAlerts(manager, tender.id, entries);
+    await this.notifications.notifyEach(
+      manager,
+      entries
+        .filter((e) => told.has(e.accountId))
+        .map((e) => ({
+          accountId: e.accountId,
+          notification: { type: 'TENDER_ALERT' as const, bidId: null, tenderId: tender.id, title: `Nouvel appel d’offres : ${tender.title}`, body: e.body, link, unsubscribe: this.unsubscribePath(e.accountId) },
+        })),
+    );
+    return told;
   }
 
   /** The ledger, for many accounts at once: those not told about the tender yet (and now are). */
