@@ -3,7 +3,7 @@
 // accepts the invitations, the lead adjusts the composition and submits; the bid is then frozen. The
 // buyer prints the summary; an outsider gets the 404 page.
 import type { Page } from 'playwright-core';
-import { BrowserHarness, logInPage, screenshot, startBrowserHarness, tick } from '../support/browser';
+import { BrowserHarness, logInBrowser, screenshot, startBrowserHarness, tick } from '../support/browser';
 import { signUp } from '../support/test-app';
 import { createBidTender } from '../support/bid-fixtures';
 import { createStructure } from '../support/web-fixtures';
@@ -36,7 +36,7 @@ describe('bid workspace in the browser', () => {
   });
   afterAll(() => h?.close());
 
-  const logIn = (account: Account, next: string): Promise<Page> => logInPage(h, account, next);
+  const logIn = (account: Account, next: string): Promise<Page> => logInBrowser(h, account, next);
 
   it('opens a bid from the best proposal, gathers acceptances, adjusts, submits; the buyer prints the summary', async () => {
     // The company asks for proposals and opens a bid from the best one.

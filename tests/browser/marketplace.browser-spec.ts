@@ -6,7 +6,7 @@
 // the groupement from the contact → the supplier accepts, the company splits the work and submits → the
 // buyer is notified.
 import type { Page } from 'playwright-core';
-import { BrowserHarness, logInPage, screenshot, startBrowserHarness, tick } from '../support/browser';
+import { BrowserHarness, logInBrowser, screenshot, startBrowserHarness, tick } from '../support/browser';
 import { signUp } from '../support/test-app';
 import { villeurbanneTender } from '../support/bid-fixtures';
 import { createStructure } from '../support/web-fixtures';
@@ -50,7 +50,16 @@ describe('marketplace loop in the browser', () => {
     await sink?.close();
   });
 
-  const logIn = (account: Account, next: string): Promise<Page> => logInPage(h, account, next);
+  const logIn = (account: Account, next: string): Promise<Page> => logInBrowser(h, account, next);
+
+  /** Final actions may ask for confirmation on a page of their own: confirm when asked, then see `done`. */
+  async function confirmIfAsked(page: Page, confirmButton: string, done: string) {
+    const confirm = page.getByRole('button', { name: confirmButton, exact: true });
+    const outcome = page.getByText(done).first();
+    await Promise.race([confirm.waitFor().catch(() => undefined), outcome.waitFor()]);
+    if (await confirm.isVisible()) await confirm.click();
+    await outcome.waitFor();
+  }
 
   async function answer(account: Account, status: RegExp, reason?: string) {
     const page = await logIn(account, `/appels-d-offres/${tenderId}`);
@@ -67,7 +76,7 @@ describe('marketplace loop in the browser', () => {
     // The buyer publishes from the tender's page.
     const buyerPage = await logIn(buyer, `/appels-d-offres/${tenderId}`);
     await buyerPage.getByRole('button', { name: 'Publier' }).click();
-    await buyerPage.getByText('L’appel d’offres est publié').waitFor();
+    await confirmIfAsked(buyerPage, 'Publier l’appel d’offres', 'L’appel d’offres est publié');
 
     // Three alerts by e-mail; the read-only link opens without logging in.
     const mails = await Promise.all([greensA, greensB, greensC].map((a) => sink.waitFor((m) => m.to.includes(a.email) && m.subject.startsWith('Nouvel appel d’offres'), 30_000)));
@@ -134,7 +143,7 @@ describe('marketplace loop in the browser', () => {
     await companyPage.getByRole('button', { name: 'Enregistrer la composition' }).click();
     await companyPage.getByText('La composition du groupement est enregistrée.').waitFor();
     await companyPage.getByRole('button', { name: 'Vérifier et déposer' }).click();
-    await companyPage.getByText('Le groupement est déposé : sa composition est désormais figée.').waitFor();
+    await confirmIfAsked(companyPage, 'Déposer le groupement', 'Le groupement est déposé : sa composition est désormais figée.');
 
     // The buyer is told, in-app and by e-mail.
     await buyerPage.goto('/notifications');

@@ -66,9 +66,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
 }
 
-/** A new browser user logged in through the login page as `account`, landed on `next`. */
-export async function logInPage(h: BrowserHarness, account: { email: string; password: string }, next: string): Promise<Page> {
-  const { page } = await h.newUser();
+/** A new user (browser context) logged in through the login page, landing on `next`. */
+export async function logInBrowser(h: BrowserHarness, account: { email: string; password: string }, next: string, javaScript = true): Promise<Page> {
+  const { page } = await h.newUser({ javaScript });
   await page.goto(`/connexion?next=${encodeURIComponent(next)}`);
   await page.getByRole('textbox', { name: /^Adresse e-mail/ }).fill(account.email);
   await page.getByLabel(/^Mot de passe/).fill(account.password);
