@@ -321,6 +321,14 @@ describe('accessibility of every page type (WCAG 2.1 AA)', () => {
     { name: 'bid summary', as: 'company', path: () => `/groupements/${ids.bid}/synthese`, title: /^Synthèse du groupement – / },
     { name: 'my groupements', as: 'company', path: () => '/mes-groupements', title: /^Mes groupements$/ },
     { name: 'notifications', as: 'supplier', path: () => '/notifications', title: /^Notifications$/ },
+    { name: 'answer the buyer', as: 'supplier', path: () => `/appels-d-offres/${ids.tender}/reponse`, title: /^Répondre à l’acheteur – / },
+    { name: 'answer the buyer with errors', as: 'supplier', path: () => `/appels-d-offres/${ids.tender}/reponse`, title: /^Erreur : Répondre à l’acheteur – /, act: submit('Envoyer ma réponse'), errors: true },
+    { name: 'answers of the structures (buyer)', as: 'buyer', path: () => `/appels-d-offres/${ids.tender}/interets`, title: /^Réponses des structures – / },
+    { name: 'partner board', as: 'company', path: () => `/appels-d-offres/${ids.tender}/partenaires`, title: /^Bourse à la co-traitance – / },
+    { name: 'partner request with errors', as: 'company', path: () => `/appels-d-offres/${ids.tender}/partenaires`, title: /^Erreur : Bourse à la co-traitance – /, act: submit('Publier ma demande'), errors: true },
+    { name: 'my alerts', as: 'supplier', path: () => '/alertes', title: /^Mes alertes$/ },
+    { name: 'my favourite lists', as: 'buyer', path: () => '/listes', title: /^Mes listes de structures$/ },
+    { name: 'add to a list', as: 'buyer', path: () => `/listes/ajouter?structure=${ids.supplierStructure}`, title: /^Ajouter Jardins de Villeurbanne à une liste$/ },
   ];
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {

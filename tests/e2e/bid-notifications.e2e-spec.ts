@@ -16,7 +16,8 @@ describe('bid notifications by e-mail (SMTP configured)', () => {
   let inviteeStructure: { id: string; name: string };
 
   const emailStatuses = async (accountId: string): Promise<{ type: string; email_status: string; email_attempts: number; email_error: string | null }[]> =>
-    t.dataSource.query(`SELECT type, email_status, email_attempts, email_error FROM notifications WHERE account_id = $1 ORDER BY created_at`, [accountId]);
+    // The groupement's notifications (publishing the tender also alerts its best candidates: not these tests' subject).
+    t.dataSource.query(`SELECT type, email_status, email_attempts, email_error FROM notifications WHERE account_id = $1 AND type LIKE 'BID\\_%' ORDER BY created_at`, [accountId]);
 
   beforeAll(async () => {
     sink = await startSmtpSink();
@@ -37,7 +38,8 @@ describe('bid notifications by e-mail (SMTP configured)', () => {
 
   it('an invitation reaches the invited owner’s mailbox, sent by the worker', async () => {
     await t.http().post(`/api/v1/bids/${bidId}/invitations`).set(lead.auth).send({ structureId: inviteeStructure.id }).expect(201);
-    const mail = await sink.waitFor((m) => m.to.includes(invitee.email));
+    // (The tender's publication alert may reach the same owner first: look for the invitation.)
+    const mail = await sink.waitFor((m) => m.to.includes(invitee.email) && m.subject.startsWith('Invitation'));
     expect(mail.subject).toBe('Invitation à rejoindre un groupement');
     expect(mail.headers.from).toContain('no-reply@test.local');
     expect(mail.text).toContain('« Paysages du Rhône SAS » invite « Jardins de Vénissieux »');
@@ -49,7 +51,7 @@ describe('bid notifications by e-mail (SMTP configured)', () => {
     expect(await emailStatuses(invitee.id)).toEqual([{ type: 'BID_INVITATION', email_status: 'sent', email_attempts: 1, email_error: null }]);
     // The in-app list has it too.
     const list = await t.http().get('/api/v1/notifications').set(invitee.auth).expect(200);
-    expect(list.body).toMatchObject({ total: 1, unread: 1, items: [{ type: 'BID_INVITATION', bidId, read: false }] });
+    expect(list.body.items).toContainEqual(expect.objectContaining({ type: 'BID_INVITATION', bidId, read: false }));
   });
 
   it('a slow SMTP server never slows the request: the e-mail follows later', async () => {

@@ -13,6 +13,7 @@ import { ReferenceHttpModule } from './reference/reference-http.module';
 import { CatalogueHttpModule } from './catalogue/catalogue-http.module';
 import { TendersHttpModule } from './tenders/tenders-http.module';
 import { BidsHttpModule } from './bids/bids-http.module';
+import { MarketplaceHttpModule } from './marketplace/marketplace-http.module';
 
 /** The HTTP application: JSON API under /api/v1, web pages, health. Features register their modules here. */
 @Module({})
@@ -20,7 +21,7 @@ export class ApiModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, AuthModule, WebModule, MatchingHttpModule, SearchHttpModule, ReferenceHttpModule, CatalogueHttpModule, TendersHttpModule, BidsHttpModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, AuthModule, WebModule, MatchingHttpModule, SearchHttpModule, ReferenceHttpModule, CatalogueHttpModule, TendersHttpModule, BidsHttpModule, MarketplaceHttpModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

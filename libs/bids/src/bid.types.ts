@@ -218,3 +218,10 @@ export interface BidSummary {
   check: BidCheckView;
   generatedAt: string;
 }
+
+/** Who an invitation reached: the structure's owner, an e-mail address (structure nobody owns), or nobody. */
+export interface InvitationDelivery {
+  channel: 'owner' | 'email' | 'none';
+  /** The address written to (channel "email"), or the one that could not be used (no e-mail service). */
+  email: string | null;
+}

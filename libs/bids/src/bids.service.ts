@@ -41,6 +41,7 @@ import type {
   BidView,
   BidViewerView,
   CreateBidInput,
+  InvitationDelivery,
   ListBidsQuery,
   SubmittedBidView,
   SubstitutionInput,
@@ -240,8 +241,13 @@ export class BidsService {
     return this.get(id, caller);
   }
 
-  async invite(bidId: string, structureId: string, caller: BidCaller): Promise<BidView> {
-    return this.write(bidId, caller, async (manager, loaded) => {
+  /**
+   * Invites a structure. Its owner is notified; a structure nobody owns is invited by e-mail (to `email`,
+   * else its public contact) with a link to claim it. The answer says who, if anyone, can receive it.
+   */
+  async invite(bidId: string, structureId: string, caller: BidCaller, email?: string): Promise<BidView & { invitation: InvitationDelivery }> {
+    let invitation: InvitationDelivery = { channel: 'none', email: null };
+    const view = await this.write(bidId, caller, async (manager, loaded) => {
       this.assertLead(loaded);
       this.assertForming(loaded);
       const structure = (await this.store.structures(manager, [structureId])).get(structureId);
@@ -254,7 +260,28 @@ export class BidsService {
       await this.store.touch(manager, bidId);
       const lead = loaded.members.find((m) => m.structureId === loaded.bid.leadStructureId)!;
       await this.recordInvitation(manager, { bidId, tenderTitle: loaded.tender.title, lots: loaded.bid.lots, leadName: lead.name }, caller, structure);
+      invitation = await this.deliverInvitation(manager, { bidId, tenderTitle: loaded.tender.title, lots: loaded.bid.lots, leadName: lead.name }, structure, email);
     });
+    return { ...view, invitation };
+  }
+
+  /** Who receives an invitation: the owner (in-app and e-mail), else an address by e-mail with a claim link, else nobody. */
+  private async deliverInvitation(manager: EntityManager, bid: { bidId: string; tenderTitle: string; lots: number[]; leadName: string }, structure: StructureFacts, email?: string): Promise<InvitationDelivery> {
+    if (structure.ownerId) return { channel: 'owner', email: null };
+    const [row] = await manager.query(`SELECT contact->>'email' AS email FROM structures WHERE id = $1`, [structure.id]);
+    const address = email?.trim() || (row?.email as string | null) || null;
+    if (!address || !this.notifications.emailEnabled) return { channel: 'none', email: address };
+    await this.notifications.notifyAddress(manager, address, {
+      type: 'BID_INVITATION',
+      bidId: null,
+      title: `Invitation à rejoindre un groupement : ${bid.tenderTitle}`,
+      body:
+        `« ${bid.leadName} » invite « ${structure.name} » (SIRET ${structure.siret}) à rejoindre un groupement pour l’appel d’offres « ${bid.tenderTitle} » (${lotsText(bid.lots)}).\n` +
+        `Cette structure n’a pas encore de compte responsable sur Marché inclusif : créez un compte « structure inclusive », puis revendiquez la fiche de la structure avec le lien ci-dessous. ` +
+        `Une fois la revendication validée, l’invitation vous attend dans « Mes groupements ».`,
+      link: `/structures/${structure.id}/revendiquer`,
+    });
+    return { channel: 'email', email: address };
   }
 
   /** The owner of an invited structure accepts; an accepted member may not "re-accept" a declined invitation. */
@@ -369,6 +396,15 @@ export class BidsService {
         await this.store.touch(manager, bidId, { status: 'submitted', submittedAt: new Date() });
         await this.store.record(manager, { bidId, type: 'SUBMITTED', actorId: caller.id, details: { warnings: check.warnings.map((w) => w.rule) } });
         await this.notifyMembers(manager, loaded, caller, 'BID_SUBMITTED', 'Groupement déposé', `Le groupement pour « ${loaded.tender.title} » (${lotsText(loaded.bid.lots)}) a été déposé ; sa composition est désormais figée.`);
+        // The tender's buyer learns that a groupement answers (members' owners were told above).
+        const lead = loaded.members.find((m) => m.structureId === loaded.bid.leadStructureId)!;
+        await this.notifications.notify(manager, [loaded.tender.ownerId !== caller.id ? loaded.tender.ownerId : null], {
+          type: 'BID_SUBMITTED',
+          bidId,
+          tenderId: loaded.tender.id,
+          title: 'Un groupement a déposé une offre',
+          body: `Le groupement mené par « ${lead.name} » (${activeMembers(loaded.members).length} membre(s)) a déposé son offre pour « ${loaded.tender.title} » (${lotsText(loaded.bid.lots)}).`,
+        });
       },
       { lockTender: true },
     );

@@ -18,6 +18,13 @@ export const NOTIFICATION_TYPES = [
   'BID_SUBSTITUTION',
   'STRUCTURE_CLAIM',
   'ACCOUNT_SECURITY',
+  // The marketplace loop (issue 15).
+  'TENDER_ALERT',
+  'TENDER_DIGEST',
+  'TENDER_INTEREST',
+  'PARTNER_CONTACT',
+  'PARTNER_CONTACT_ANSWERED',
+  'FAVOURITE_LIST_SHARED',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -26,12 +33,20 @@ export interface NewNotification {
   bidId: string | null;
   title: string;
   body: string;
+  tenderId?: string | null;
+  /** Path of the page the notification leads to (under PUBLIC_URL in e-mails); default: the groupement or the notifications. */
+  link?: string | null;
+  /** Path of a page that stops this kind of e-mail (alerts). */
+  unsubscribe?: string | null;
 }
 
 export interface NotificationView {
   id: string;
   type: string;
   bidId: string | null;
+  tenderId: string | null;
+  /** Where the notification leads (a path of the web app), when not the groupement. */
+  link: string | null;
   title: string;
   body: string;
   read: boolean;
@@ -53,6 +68,8 @@ export function toNotificationView(n: NotificationEntity): NotificationView {
     id: n.id,
     type: n.type,
     bidId: n.bidId,
+    tenderId: n.tenderId,
+    link: n.linkUrl,
     title: n.title,
     body: n.body,
     read: n.readAt !== null,
@@ -73,10 +90,48 @@ export class NotificationsService {
     const recipients = [...new Set(accountIds.filter((id): id is string => !!id))];
     if (!recipients.length) return;
     await manager.query(
-      `INSERT INTO notifications (account_id, type, bid_id, title, body, email_status, email_next_at)
-       SELECT id, $2, $3, $4, $5, $6, now() FROM unnest($1::uuid[]) AS id`,
-      [recipients, notification.type, notification.bidId, notification.title, notification.body, this.config.smtpUrl ? 'pending' : 'none'],
+      `INSERT INTO notifications (account_id, type, bid_id, title, body, email_status, email_next_at, tender_id, link_url, unsubscribe_url)
+       SELECT id, $2, $3, $4, $5, $6, now(), $7, $8, $9 FROM unnest($1::uuid[]) AS id`,
+      [recipients, ...this.columns(notification)],
     );
+  }
+
+  /** One notification per account, each its own text (e.g. publication alerts naming each owner's structures), in one statement. */
+  async notifyEach(manager: EntityManager, entries: readonly { accountId: string; notification: NewNotification }[]): Promise<void> {
+    if (!entries.length) return;
+    const rows = entries.map(({ accountId, notification }) => {
+      const [type, bidId, title, body, emailStatus, tenderId, link, unsubscribe] = this.columns(notification);
+      return { accountId, type, bidId, title, body, emailStatus, tenderId, link, unsubscribe };
+    });
+    await manager.query(
+      `INSERT INTO notifications (account_id, type, bid_id, title, body, email_status, email_next_at, tender_id, link_url, unsubscribe_url)
+       SELECT r."accountId", r.type, r."bidId", r.title, r.body, r."emailStatus", now(), r."tenderId", r.link, r.unsubscribe
+         FROM jsonb_to_recordset($1::jsonb) AS r("accountId" uuid, type text, "bidId" uuid, title text, body text, "emailStatus" text, "tenderId" uuid, link text, unsubscribe text)`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /**
+   * An e-mail to an address that has no account (e.g. the public contact of a structure nobody owns):
+   * an outbox row with no in-app side. Returns false when no SMTP is configured (nothing can be sent).
+   */
+  async notifyAddress(manager: EntityManager, email: string, notification: NewNotification): Promise<boolean> {
+    if (!this.config.smtpUrl) return false;
+    await manager.query(
+      `INSERT INTO notifications (email_to, type, bid_id, title, body, email_status, email_next_at, tender_id, link_url, unsubscribe_url)
+       VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8, $9)`,
+      [email, ...this.columns(notification)],
+    );
+    return true;
+  }
+
+  /** Whether e-mails can be sent at all (SMTP configured). */
+  get emailEnabled(): boolean {
+    return !!this.config.smtpUrl;
+  }
+
+  private columns(n: NewNotification): unknown[] {
+    return [n.type, n.bidId, n.title, n.body, this.config.smtpUrl ? 'pending' : 'none', n.tenderId ?? null, n.link ?? null, n.unsubscribe ?? null];
   }
 
   async list(caller: BidCaller, query: { unread?: boolean; page?: number; perPage?: number }): Promise<NotificationPage> {

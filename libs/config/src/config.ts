@@ -40,6 +40,15 @@ export interface AppConfig {
   throttleWindowSec: number;
   /** Matching worker (issue 5): queue retries, stalled-job detection, sweeper. */
   matching: MatchingConfig;
+  /** Publication alerts (issue 15). */
+  alerts: AlertsConfig;
+}
+
+export interface AlertsConfig {
+  /** Candidates of each lot whose owners are alerted when a tender is published (best first, demo rows never). */
+  perLot: number;
+  /** How often the worker looks for published tenders to announce and digests to send. */
+  sweepEveryMs: number;
 }
 
 export interface MatchingConfig {
@@ -160,6 +169,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       enqueueTimeoutMs: int(env, 'MATCHING_ENQUEUE_TIMEOUT_MS', 1000, 50, 60_000, errors),
       sweepIntervalMs: int(env, 'MATCHING_SWEEP_INTERVAL_MS', 15_000, 100, 3_600_000, errors),
       sweepAfterMs: int(env, 'MATCHING_SWEEP_AFTER_MS', 30_000, 0, 86_400_000, errors),
+    },
+    alerts: {
+      perLot: int(env, 'ALERTS_PER_LOT', 20, 1, 1000, errors),
+      sweepEveryMs: int(env, 'ALERTS_SWEEP_EVERY_MS', 2000, 100, 3_600_000, errors),
     },
   };
   if (errors.length) throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);

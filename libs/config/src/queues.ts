@@ -3,6 +3,7 @@ export const QUEUES = {
   matching: 'matching',
   searchIndex: 'search-index',
   mail: 'mail',
+  alerts: 'alerts',
 } as const;
 
 /** Jobs carry ids only: the worker rereads current state from PostgreSQL. */
@@ -17,3 +18,6 @@ export interface SearchIndexJob {
 
 /** Mail jobs only nudge the worker: it drains the notifications e-mail outbox in PostgreSQL. */
 export type MailJob = Record<string, never>;
+
+/** Alert jobs only nudge the worker: it reads the tenders waiting for their publication alerts in PostgreSQL. */
+export type AlertsJob = Record<string, never>;

@@ -138,7 +138,8 @@ export class TendersService {
     if (tender.responseDeadline && tender.responseDeadline.getTime() <= Date.now()) {
       throw badRequest('La date limite de réponse est passée : modifiez-la avant de publier', [{ field: 'responseDeadline', message: 'la date limite de réponse est déjà passée' }]);
     }
-    await this.transition(id, 'draft', { status: 'published', publishedAt: new Date() });
+    // alerts_status 'pending' is the outbox of the publication alerts the worker sends (libs/marketplace).
+    await this.transition(id, 'draft', { status: 'published', publishedAt: new Date(), alertsStatus: 'pending' });
     return this.get(id, actor);
   }
 
@@ -151,7 +152,7 @@ export class TendersService {
   }
 
   /** Status changes are conditional updates, so two concurrent requests cannot both succeed. */
-  private async transition(id: string, from: TenderStatus, changes: { status: TenderStatus; publishedAt?: Date; closedAt?: Date }): Promise<void> {
+  private async transition(id: string, from: TenderStatus, changes: { status: TenderStatus; publishedAt?: Date; closedAt?: Date; alertsStatus?: 'pending' }): Promise<void> {
     const result = await this.dataSource
       .createQueryBuilder()
       .update(TenderEntity)

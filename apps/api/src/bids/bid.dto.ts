@@ -8,6 +8,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsNumber,
@@ -21,6 +22,7 @@ import {
 } from 'class-validator';
 import { GROUP_FORMS, type GroupForm } from '@app/domain';
 import { SUBSTITUTION_REASONS, type SubstitutionReason } from '@app/bids';
+import { LotNumbers } from '../http/lot-numbers.decorator';
 import { PageQueryDto } from '../http/page-query.dto';
 
 const uuid = (field: string) => ({ message: `${field} doit être un identifiant (UUID)` });
@@ -29,13 +31,7 @@ const bool = ({ value }: { value: unknown }) => (value === 'true' || value === t
 export class CreateBidDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', uuid('tenderId')) tenderId: string;
 
-  @ApiProperty({ type: [Number], description: 'Lots visés par le groupement' })
-  @IsArray({ message: 'lots doit être une liste de numéros de lot' })
-  @ArrayMinSize(1, { message: 'au moins un lot' })
-  @ArrayMaxSize(100, { message: 'au plus 100 lots' })
-  @ArrayUnique({ message: 'un lot ne peut pas être cité deux fois' })
-  @IsInt({ each: true, message: 'chaque lot est un numéro entier' })
-  @Min(1, { each: true, message: 'chaque numéro de lot est au moins 1' })
+  @LotNumbers('Lots visés par le groupement')
   lots: number[];
 
   @ApiProperty({ format: 'uuid', description: 'Structure chef de file, dont l’appelant est propriétaire' })
@@ -50,6 +46,11 @@ export class CreateBidDto {
 
 export class InvitationDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', uuid('structureId')) structureId: string;
+  @ApiPropertyOptional({ description: 'Adresse à qui envoyer l’invitation quand la structure n’a pas de propriétaire (sinon son contact public)' })
+  @IsOptional()
+  @IsEmail({}, { message: 'doit être une adresse e-mail valide' })
+  @MaxLength(254, { message: '254 caractères au plus' })
+  email?: string;
 }
 
 export class BidAssignmentDto {

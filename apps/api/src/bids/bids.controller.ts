@@ -38,7 +38,7 @@ export class BidsController {
   @Post(':id/invitations')
   @HttpCode(201)
   invite(@Param('id') id: string, @Body() dto: InvitationDto, @Caller() caller: CurrentAccount) {
-    return this.bids.invite(id, dto.structureId, caller);
+    return this.bids.invite(id, dto.structureId, caller, dto.email);
   }
 
   /** By the invited structure's owner only. */

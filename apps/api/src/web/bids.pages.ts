@@ -133,7 +133,27 @@ export class BidsPages {
   @Post('groupements/:id/invitations')
   async invite(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: FormBody) {
     const structureId = text(body, 'structureId');
-    await this.act(req, res, id, () => this.bids.invite(id, structureId, req.account!), 'Invitation envoyée.', '#membres');
+    const email = text(body, 'email') || undefined;
+    try {
+      const { invitation } = await this.bids.invite(id, structureId, req.account!, email);
+      // Say plainly who, if anyone, receives it: a structure nobody owns may have no address at all.
+      const flash =
+        invitation.channel === 'owner'
+          ? ({ type: 'success', message: 'Invitation envoyée : la structure est prévenue sur son espace et par e-mail.' } as const)
+          : invitation.channel === 'email'
+            ? ({ type: 'success', message: `Invitation envoyée par e-mail à ${invitation.email}, avec un lien pour revendiquer la structure et répondre.` } as const)
+            : ({
+                type: 'warning',
+                message: invitation.email
+                  ? `Invitation enregistrée, mais personne ne la recevra : l’envoi d’e-mails n’est pas configuré sur ce service. Contactez la structure directement (${invitation.email}).`
+                  : 'Invitation enregistrée, mais personne ne la recevra : cette structure n’a ni compte sur le service ni adresse de contact. Indiquez une adresse e-mail en l’invitant, ou contactez-la directement.',
+              } as const);
+      this.pages.redirect(res, `/groupements/${id}#membres`, flash);
+    } catch (error) {
+      const refused = formProblem(error);
+      if (!refused) throw error;
+      await this.renderWorkspace(req, res, id, { errors: refused.errors }, refused.problem.status);
+    }
   }
 
   @Post('groupements/:id/membres/:structureId/accepter')

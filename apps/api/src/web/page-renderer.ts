@@ -30,6 +30,8 @@ const NAV_SECTIONS: { section: string; prefixes: string[] }[] = [
   { section: 'bids', prefixes: ['/mes-groupements', '/groupements'] },
   { section: 'notifications', prefixes: ['/notifications'] },
   { section: 'admin', prefixes: ['/admin'] },
+  { section: 'alerts', prefixes: ['/alertes'] },
+  { section: 'lists', prefixes: ['/listes'] },
 ];
 
 export function navSection(path: string): string | undefined {

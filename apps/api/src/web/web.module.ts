@@ -17,6 +17,8 @@ import { BidsPages } from './bids.pages';
 import { NotificationsPages, UnreadNotificationsInterceptor } from './notifications.pages';
 import { MatchingRunThrottle } from '../matching/matching-run-throttle';
 import { AdminPages } from './admin.pages';
+import { MarketplacePages } from './marketplace.pages';
+import { MarketplaceModule } from '@app/marketplace';
 
 /**
  * Server-rendered pages in French (DSFR), calling the same feature services as the JSON API (imported
@@ -24,9 +26,10 @@ import { AdminPages } from './admin.pages';
  * PageRenderer is exported so the global ProblemFilter can answer page routes in HTML.
  */
 @Module({
-  imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, MatchingModule, BidsModule],
-  // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id.
-  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, TendersPages, MatchingPages, BidsPages, NotificationsPages, AdminPages],
+  imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, MatchingModule, BidsModule, MarketplaceModule],
+  // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id;
+  // MarketplacePages before TendersPages: /appels-d-offres/lien/:token is not a tender's sub-page.
+  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, MarketplacePages, TendersPages, MatchingPages, BidsPages, NotificationsPages, AdminPages],
   // The unread count in the header of every page (GET pages of a logged-in account only).
   providers: [PageRenderer, MatchingRunThrottle, { provide: APP_INTERCEPTOR, useClass: UnreadNotificationsInterceptor }],
   exports: [PageRenderer],

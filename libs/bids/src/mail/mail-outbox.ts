@@ -20,13 +20,28 @@ interface ClaimedEmail {
   title: string;
   body: string;
   bidId: string | null;
+  link: string | null;
+  unsubscribe: string | null;
+  /** true when sent to a bare address (no account). */
+  direct: boolean;
   attempts: number;
 }
 
-/** The e-mail text: the notification, a link to the groupement (or to the notifications), why the reader gets it. */
-export function emailText(email: Pick<ClaimedEmail, 'body' | 'bidId'>, publicUrl: string): string {
-  const link = email.bidId ? `Ouvrir le groupement : ${publicUrl}/groupements/${email.bidId}` : `Vos notifications : ${publicUrl}/notifications`;
-  return `${email.body}\n\n${link}\n\n—\nMarché inclusif · vous recevez ce message parce que vous êtes propriétaire d’une structure concernée.`;
+/**
+ * The e-mail text: the notification, a link (its own page, else the groupement, else the notifications),
+ * why the reader gets it, and how to stop alerts when it is one.
+ */
+export function emailText(email: Pick<ClaimedEmail, 'body' | 'bidId'> & Partial<Pick<ClaimedEmail, 'link' | 'unsubscribe' | 'direct'>>, publicUrl: string): string {
+  const link = email.link
+    ? `Ouvrir : ${publicUrl}${email.link}`
+    : email.bidId
+      ? `Ouvrir le groupement : ${publicUrl}/groupements/${email.bidId}`
+      : `Vos notifications : ${publicUrl}/notifications`;
+  const why = email.direct
+    ? 'vous recevez ce message parce que votre adresse est le contact public d’une structure ou vous a été confiée par l’expéditeur.'
+    : 'vous recevez ce message parce que vous êtes propriétaire d’une structure concernée ou utilisateur du service.';
+  const unsubscribe = email.unsubscribe ? `\nNe plus recevoir ces alertes : ${publicUrl}${email.unsubscribe}` : '';
+  return `${email.body}\n\n${link}\n\n—\nMarché inclusif · ${why}${unsubscribe}`;
 }
 
 @Injectable()
@@ -66,8 +81,10 @@ export class MailOutbox implements OnApplicationShutdown {
            FROM (SELECT id FROM notifications WHERE email_status = 'pending' AND email_next_at <= now()
                   ORDER BY email_next_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
           WHERE n.id = due.id
-          RETURNING n.id, n.account_id, n.title, n.body, n.bid_id, n.email_attempts)
-       SELECT c.id, a.email, c.title, c.body, c.bid_id AS "bidId", c.email_attempts AS attempts FROM claimed c JOIN accounts a ON a.id = c.account_id`,
+          RETURNING n.id, n.account_id, n.email_to, n.title, n.body, n.bid_id, n.link_url, n.unsubscribe_url, n.email_attempts)
+       SELECT c.id, COALESCE(c.email_to, a.email) AS email, c.title, c.body, c.bid_id AS "bidId", c.link_url AS link, c.unsubscribe_url AS unsubscribe,
+              c.account_id IS NULL AS direct, c.email_attempts AS attempts
+         FROM claimed c LEFT JOIN accounts a ON a.id = c.account_id`,
       [EMAIL_LEASE_SECONDS, EMAIL_BATCH],
     );
   }
@@ -79,7 +96,7 @@ export class MailOutbox implements OnApplicationShutdown {
         greetingTimeout: SMTP_TIMEOUT_MS,
         socketTimeout: SMTP_TIMEOUT_MS,
       } as object);
-      await this.transporter.sendMail({ from: this.config.mailFrom, to: email.email, subject: email.title, text: emailText(email, this.config.publicUrl) });
+      await this.transporter.sendMail({ from: this.config.mailFrom, to: email.email, subject: email.title, text: emailText(email, this.config.publicUrl), ...(email.unsubscribe ? { headers: { 'List-Unsubscribe': `<${this.config.publicUrl}${email.unsubscribe}>` } } : {}) });
       await this.dataSource.query(`UPDATE notifications SET email_status = 'sent', email_sent_at = now(), email_error = NULL WHERE id = $1`, [email.id]);
       return true;
     } catch (error) {

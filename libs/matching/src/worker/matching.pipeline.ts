@@ -4,7 +4,7 @@
 // domain (V13). This file only assembles their inputs and outputs.
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { groupingMemberScore, type TenderSpec } from '@app/domain';
+import { groupingMemberScore, partnerSeekerScore, type TenderSpec } from '@app/domain';
 import { defaultLots, optimiseGroupings, type OptimiserCandidate, type OptimiserResult } from '@app/domain/optimiser';
 import { MatchingRunEntity, StructureEntity, TenderEntity, TenderLotEntity } from '@app/persistence';
 import { CandidatesService, TendersService, tenderSpecOf, type RankedCandidate } from '@app/tenders';
@@ -52,6 +52,7 @@ export class MatchingPipeline {
     const includeDemo = run.params.includeDemo === true || anchor?.source === 'demo';
     const candidates = await this.loadCandidates(run.tenderId, lots, report, includeDemo);
     if (anchor && !candidates.some((c) => c.structureId === anchor.id)) candidates.push(this.outOfAreaAnchor(anchor));
+    const seekers = await this.partnerSeekers(run.tenderId, candidates);
     const candidatesMs = Date.now() - started;
 
     const result = await optimiseGroupings({
@@ -66,8 +67,9 @@ export class MatchingPipeline {
     await report(PROGRESS.optimised);
 
     explanations.push(...result.explanations);
+    if (seekers.size) explanations.push(`${seekers.size} structure(s) ont demandé des partenaires sur cet appel d’offres (bourse à la co-traitance) : elles sont proposées en priorité.`);
     return {
-      proposals: result.proposals.map(toStoredProposal),
+      proposals: result.proposals.map((p) => toStoredProposal(withSeekerReasons(p, seekers))),
       explanations,
       stats: { ...statsOf(result), lots: result.lots, candidates: candidates.length, candidatesMs, totalMs: Date.now() - started },
     };
@@ -152,6 +154,26 @@ export class MatchingPipeline {
     return [...byId.values()];
   }
 
+  /**
+   * Structures with an open request on the tender's partner board (« Bourse à la co-traitance ») asked
+   * for partners: their lot scores get a bonus so that proposals include them first. Returns id → name.
+   */
+  private async partnerSeekers(tenderId: string, candidates: OptimiserCandidate[]): Promise<Map<string, string>> {
+    const rows: { structure_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT structure_id FROM partner_requests WHERE tender_id = $1 AND status = 'open'`,
+      [tenderId],
+    );
+    const seekers = new Map<string, string>();
+    const asked = new Set(rows.map((r) => r.structure_id));
+    for (const candidate of candidates) {
+      if (!asked.has(candidate.structureId)) continue;
+      seekers.set(candidate.structureId, candidate.name);
+      for (const lot of Object.keys(candidate.lotScores)) candidate.lotScores[Number(lot)] = partnerSeekerScore(candidate.lotScores[Number(lot)]);
+      for (const key of Object.keys(candidate.workPackageScores ?? {})) candidate.workPackageScores![key] = partnerSeekerScore(candidate.workPackageScores![key]);
+    }
+    return seekers;
+  }
+
   /** An anchor the candidates service did not return does not serve the place: the optimiser explains it. */
   private outOfAreaAnchor(anchor: StructureEntity): OptimiserCandidate {
     return {
@@ -184,7 +206,17 @@ function canDoTheWork(candidate: RankedCandidate): boolean {
   return candidate.sectorLevel !== 'none';
 }
 
-function toStoredProposal(p: OptimiserResult['proposals'][number]): ProposalToStore {
+type OptimisedProposal = OptimiserResult['proposals'][number];
+
+/** Says, in the proposal, which of its members asked for partners on this tender. */
+function withSeekerReasons(p: OptimisedProposal, seekers: Map<string, string>): OptimisedProposal {
+  const asked = p.members.filter((m) => seekers.has(m.structureId));
+  if (!asked.length) return p;
+  const reasons = asked.map((m) => `« ${m.name} » a demandé des partenaires pour cet appel d’offres (bourse à la co-traitance) : proposée en priorité.`);
+  return { ...p, explanations: [...reasons, ...p.explanations] };
+}
+
+function toStoredProposal(p: OptimisedProposal): ProposalToStore {
   return {
     rank: p.rank,
     lots: p.lots,

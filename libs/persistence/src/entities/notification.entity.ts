@@ -10,9 +10,15 @@ export type EmailStatus = 'none' | 'pending' | 'sent' | 'failed';
 @Entity('notifications')
 export class NotificationEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column({ name: 'account_id', type: 'uuid' }) accountId: string;
+  /** null for an e-mail to a bare address (`emailTo`), which has no in-app side. */
+  @Column({ name: 'account_id', type: 'uuid', nullable: true }) accountId: string | null;
   @Column({ type: 'text' }) type: string;
   @Column({ name: 'bid_id', type: 'uuid', nullable: true }) bidId: string | null;
+  @Column({ name: 'tender_id', type: 'uuid', nullable: true }) tenderId: string | null;
+  /** Path of the page the notification leads to, when not the groupement. */
+  @Column({ name: 'link_url', type: 'text', nullable: true }) linkUrl: string | null;
+  @Column({ name: 'unsubscribe_url', type: 'text', nullable: true }) unsubscribeUrl: string | null;
+  @Column({ name: 'email_to', type: 'text', nullable: true }) emailTo: string | null;
   @Column({ type: 'text' }) title: string;
   @Column({ type: 'text' }) body: string;
   @Column({ name: 'read_at', type: 'timestamptz', nullable: true }) readAt: Date | null;

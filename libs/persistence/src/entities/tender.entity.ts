@@ -46,6 +46,8 @@ export class TenderEntity {
   @Column({ name: 'import_details', type: 'jsonb', default: () => "'{}'" }) importDetails: Record<string, unknown>;
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt: Date | null;
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true }) closedAt: Date | null;
+  /** Publication alerts (issue 15): 'pending' from publication until the worker has sent them. */
+  @Column({ name: 'alerts_status', type: 'text', default: 'none' }) alertsStatus: 'none' | 'pending' | 'done';
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @VersionColumn() version: number;
