@@ -16,3 +16,4 @@ export * from './rules/grouping-amounts';
 export * from './rules/grouping-rules';
 export * from './rules/bid-rules';
 export * from './optimiser';
+export * from './lot-advice';
