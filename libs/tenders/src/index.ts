@@ -6,6 +6,7 @@ export * from './tender-spec';
 export * from './tenders.service';
 export * from './candidates.service';
 export * from './contract-evidence.service';
+export * from './lot-advice.service';
 export * from './decp/decp-record';
 export * from './decp/encoding-repair';
 export * from './decp/place-resolver';
