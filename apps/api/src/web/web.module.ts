@@ -12,6 +12,7 @@ import { PageRenderer } from './page-renderer';
 import { SearchPages } from './search.pages';
 import { StructuresPages } from './structures.pages';
 import { TendersPages } from './tenders.pages';
+import { LotAdvicePages } from './lot-advice.pages';
 import { MatchingPages } from './matching.pages';
 import { BidsPages } from './bids.pages';
 import { NotificationsPages, UnreadNotificationsInterceptor } from './notifications.pages';
@@ -26,7 +27,7 @@ import { AdminPages } from './admin.pages';
 @Module({
   imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, MatchingModule, BidsModule],
   // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id.
-  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, TendersPages, MatchingPages, BidsPages, NotificationsPages, AdminPages],
+  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, TendersPages, LotAdvicePages, MatchingPages, BidsPages, NotificationsPages, AdminPages],
   // The unread count in the header of every page (GET pages of a logged-in account only).
   providers: [PageRenderer, MatchingRunThrottle, { provide: APP_INTERCEPTOR, useClass: UnreadNotificationsInterceptor }],
   exports: [PageRenderer],
