@@ -313,7 +313,11 @@ export function adviseLot(input: LotAdviceInput): LotAdvice {
     score: 0,
     label: ADVICE_LABELS.none,
     articles: [],
-    reasons: ['Aucun élément ne permet d’attendre une offre inclusive : ni structure éligible qui serve ce lieu, ni marché similaire remporté à proximité.'],
+    reasons: [
+      input.serving.length === 0 && pastWins === 0
+        ? 'Aucun élément ne permet d’attendre une offre inclusive : aucune structure inclusive ne sert ce lieu et aucune n’y a remporté de marché similaire.'
+        : `Ne rien prévoir reste possible, mais ${plural(input.serving.length, 'structure inclusive sert', 'structures inclusives servent')} ce lieu : ce serait se priver de leur offre.`,
+    ],
   };
 
   // Legal strength first (a reservation guarantees inclusive holders, a clause guarantees hours, a criterion

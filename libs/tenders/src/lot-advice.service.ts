@@ -165,7 +165,8 @@ export class LotAdviceService {
     return this.tenders.update(tenderId, { lots }, actor);
   }
 
-  private async servingStructures(place: CandidatePlace): Promise<AdviceStructure[]> {
+  /** Real inclusive structures whose intervention area covers the place (any trade). */
+  async servingStructures(place: CandidatePlace): Promise<AdviceStructure[]> {
     const rows: ServingRow[] = await this.dataSource.query(SERVING_SQL, [areaKeysOf(place), INCLUSIVE_KINDS]);
     const out: AdviceStructure[] = [];
     for (const row of rows) {
