@@ -5,6 +5,7 @@ import { PersistenceModule, RedisModule } from '@app/persistence';
 import { SearchIndexingModule } from '@app/search';
 import { MatchingWorkerModule } from '@app/matching';
 import { MailWorkerModule } from '@app/bids';
+import { PurchaseAnalysisWorkerModule } from '@app/tenders';
 
 /** Connection settings every BullMQ queue and worker of the product shares. */
 export function bullRootModule(): DynamicModule {
@@ -24,7 +25,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, bullRootModule(), SearchIndexingModule, MatchingWorkerModule, MailWorkerModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, bullRootModule(), SearchIndexingModule, MatchingWorkerModule, MailWorkerModule, PurchaseAnalysisWorkerModule],
     };
   }
 }

@@ -3,6 +3,7 @@ export const QUEUES = {
   matching: 'matching',
   searchIndex: 'search-index',
   mail: 'mail',
+  purchaseAnalysis: 'purchase-analysis',
 } as const;
 
 /** Jobs carry ids only: the worker rereads current state from PostgreSQL. */
@@ -17,3 +18,8 @@ export interface SearchIndexJob {
 
 /** Mail jobs only nudge the worker: it drains the notifications e-mail outbox in PostgreSQL. */
 export type MailJob = Record<string, never>;
+
+/** Advise the lines of one uploaded purchase plan (issue 16). */
+export interface PurchaseAnalysisJob {
+  analysisId: string;
+}

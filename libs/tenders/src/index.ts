@@ -14,3 +14,8 @@ export * from './decp/decp-mapper';
 export * from './decp/decp-reader';
 export * from './decp/decp-importer';
 export * from './tenders.module';
+export * from './purchases/purchase-line';
+export * from './purchases/purchase-file';
+export * from './purchases/purchase-analyses.service';
+export * from './purchases/purchase-analysis.queue';
+export * from './purchases/purchases.module';

@@ -40,6 +40,25 @@ export interface AdviceOptions {
   /** Past contracts left out of the evidence (measuring on the very contracts in the database). */
   excludeTenderIds?: string[];
   excludeBuyerSirets?: string[];
+  /**
+   * Evidence already gathered for a place (and for a place and trade), shared by the lines of one purchase
+   * plan: a plan names few places and trades, so most lines need no query at all.
+   */
+  cache?: AdviceCache;
+}
+
+export interface AdviceCache {
+  serving: Map<string, Promise<AdviceStructure[]>>;
+  wins: Map<string, Promise<{ siae: number; disability: number }>>;
+}
+
+export const newAdviceCache = (): AdviceCache => ({ serving: new Map(), wins: new Map() });
+
+function cached<T>(map: Map<string, Promise<T>> | undefined, key: string, load: () => Promise<T>): Promise<T> {
+  if (!map) return load();
+  let found = map.get(key);
+  if (!found) map.set(key, (found = load()));
+  return found;
 }
 
 /** Options the buyer can apply in one click, and what each sets on the lot. */
@@ -116,7 +135,12 @@ export class LotAdviceService {
 
   /** The core, without a stored tender (purchase plans, the measure). */
   async adviseAt(place: CandidatePlace, target: AdviceTarget, options: AdviceOptions = {}): Promise<LotAdvice> {
-    const [serving, pastContractsNearby] = await Promise.all([this.servingStructures(place), this.pastWins(place, target, options)]);
+    const placeKey = `${place.location.lat},${place.location.lon},${place.department},${place.scope ?? ''}`;
+    const tradeKey = `${placeKey}|${target.sectors.join(',')}|${target.cpvCodes.map((c) => c.slice(0, 3)).join(',')}`;
+    const [serving, pastContractsNearby] = await Promise.all([
+      cached(options.cache?.serving, placeKey, () => this.servingStructures(place)),
+      cached(options.cache?.wins, tradeKey, () => this.pastWins(place, target, options)),
+    ]);
     return adviseLot({
       amountEur: target.amountEur,
       durationMonths: target.durationMonths,
