@@ -1,6 +1,6 @@
 // Advice per lot through HTTP on real PostgreSQL: reserve, clause or nothing from the structures that serve
 // the place (demo rows never count), contracts won nearby (DECP), V17 hours; who may read it; one-click apply.
-import { DecpImporter, parseDecp } from '@app/tenders';
+import { DecpImporter, LotAdviceService, newAdviceCache, parseDecp } from '@app/tenders';
 import { createTestApp, signUp, TestApp } from '../support/test-app';
 import { insertStructure } from '../support/tender-fixtures';
 
@@ -110,6 +110,20 @@ describe('Advice per lot (e2e)', () => {
     const remote = await advice(remoteDraft, 1);
     expect(remote.recommendation).toBe('none');
     expect(remote.evidence.eligibleServing).toEqual({ siae: 0, disability: 0, geiq: 0 });
+  });
+
+  it('gives the same advice from the in-memory snapshot a purchase plan uses as from the per-place queries', async () => {
+    const advisor = t.app.get(LotAdviceService);
+    const cache = newAdviceCache(await advisor.snapshot());
+    const place = { communeCode: '69123', location: { lat: 45.758, lon: 4.835 }, department: '69', region: '84', scope: 'commune' as const };
+    for (const target of [
+      { sectors: ['entretien-espaces-verts'], cpvCodes: ['77310000'], prestationType: 'PREST' as const, amountEur: 600_000, durationMonths: 12 },
+      { sectors: ['nettoyage-locaux'], cpvCodes: [], prestationType: 'PREST' as const, amountEur: 120_000, durationMonths: 12 },
+    ]) {
+      const direct = await advisor.adviseAt(place, target);
+      expect(await advisor.adviseAt(place, target, { cache })).toEqual(direct);
+    }
+    expect((await advisor.adviseAt(place, { sectors: ['entretien-espaces-verts'], cpvCodes: [], prestationType: 'PREST', amountEur: 1, durationMonths: 12 }, { cache })).evidence.pastContractsNearby).toBe(1);
   });
 
   it('is for the tender’s buyer only, with problem+json errors', async () => {

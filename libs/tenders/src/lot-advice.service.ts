@@ -7,6 +7,7 @@ import { badRequest, forbidden, notFound } from '@app/common';
 import {
   adviseLot,
   areaCovers,
+  distanceKm,
   INCLUSIVE_KINDS,
   type AdviceOption,
   type AdviceStructure,
@@ -20,7 +21,7 @@ import {
 } from '@app/domain';
 import { ReferenceService } from '@app/reference';
 import { areaKeysOf, buildSectorCatalogue, CandidatesService, type CandidatePlace } from './candidates.service';
-import { ContractEvidenceService } from './contract-evidence.service';
+import { ContractEvidenceService, EVIDENCE_RADIUS_KM, LOCATED_CONTRACT, isSimilarContract } from './contract-evidence.service';
 import type { ReferenceLookup } from './reference-lookup';
 import { canManageTender, effectiveSectors } from './tender-view';
 import type { LotInput, SocialClauseInput, TenderActor, TenderView } from './tender.types';
@@ -50,9 +51,27 @@ export interface AdviceOptions {
 export interface AdviceCache {
   serving: Map<string, Promise<AdviceStructure[]>>;
   wins: Map<string, Promise<{ siae: number; disability: number }>>;
+  /** Every real structure and inclusive win in memory: a plan over thousands of places needs no query per place. */
+  snapshot?: AdviceSnapshot;
 }
 
-export const newAdviceCache = (): AdviceCache => ({ serving: new Map(), wins: new Map() });
+export const newAdviceCache = (snapshot?: AdviceSnapshot): AdviceCache => ({ serving: new Map(), wins: new Map(), snapshot });
+
+/** A located past contract held by a real inclusive structure (DECP). */
+interface InclusiveWin {
+  tenderId: string;
+  buyerSiret: string | null;
+  location: GeoPoint;
+  sectors: string[];
+  cpvCodes: string[];
+  siret: string;
+  kinds: string[];
+}
+
+export interface AdviceSnapshot {
+  structures: ServingRow[];
+  wins: InclusiveWin[];
+}
 
 function cached<T>(map: Map<string, Promise<T>> | undefined, key: string, load: () => Promise<T>): Promise<T> {
   if (!map) return load();
@@ -80,16 +99,16 @@ const SIAE_RESERVATION_KINDS = new Set<string>(['EI', 'ETTI', 'AI', 'ACI']);
 const DISABILITY_RESERVATION_KINDS = new Set<string>(['EA', 'ESAT']);
 
 /**
- * Real inclusive structures whose area may cover the place: the candidates' narrow table narrows by area
- * keys, `structures` says which rows are demo. Capacity figures are read only when they are numbers.
+ * Real inclusive structures (demo rows never count), narrowed by `filter` on the candidates' narrow table (area
+ * keys of a place, or none for a whole plan). Capacity figures are read only when they are numbers.
  */
-const SERVING_SQL = `
+const servingSql = (filter: string) => `
   SELECT s.siret, s.kind, s.department, s.lat, s.lon, s.intervention_area, s.sectors,
          CASE WHEN jsonb_typeof(s.capacity->'annualRevenueEur') = 'number' THEN (s.capacity->>'annualRevenueEur')::float8 END AS revenue,
          CASE WHEN jsonb_typeof(s.capacity->'annualInsertionHours') = 'number' THEN (s.capacity->>'annualInsertionHours')::float8 END AS insertion_hours
   FROM structure_candidates c
   JOIN structures s ON s.id = c.id
-  WHERE c.area_keys && $1::text[] AND c.kind = ANY($2::text[])
+  WHERE ${filter} AND c.kind = ANY($1::text[])
     AND s.source <> 'demo' AND s.delisted_at IS NULL`;
 
 @Injectable()
@@ -137,9 +156,10 @@ export class LotAdviceService {
   async adviseAt(place: CandidatePlace, target: AdviceTarget, options: AdviceOptions = {}): Promise<LotAdvice> {
     const placeKey = `${place.location.lat},${place.location.lon},${place.department},${place.scope ?? ''}`;
     const tradeKey = `${placeKey}|${target.sectors.join(',')}|${target.cpvCodes.map((c) => c.slice(0, 3)).join(',')}`;
+    const snapshot = options.cache?.snapshot;
     const [serving, pastContractsNearby] = await Promise.all([
-      cached(options.cache?.serving, placeKey, () => this.servingStructures(place)),
-      cached(options.cache?.wins, tradeKey, () => this.pastWins(place, target, options)),
+      cached(options.cache?.serving, placeKey, async () => (snapshot ? servingOf(snapshot.structures, place) : this.servingStructures(place))),
+      cached(options.cache?.wins, tradeKey, async () => (snapshot ? winsOf(snapshot.wins, place, target, options) : this.pastWins(place, target, options))),
     ]);
     return adviseLot({
       amountEur: target.amountEur,
@@ -191,14 +211,33 @@ export class LotAdviceService {
 
   /** Real inclusive structures whose intervention area covers the place (any trade). */
   async servingStructures(place: CandidatePlace): Promise<AdviceStructure[]> {
-    const rows: ServingRow[] = await this.dataSource.query(SERVING_SQL, [areaKeysOf(place), INCLUSIVE_KINDS]);
-    const out: AdviceStructure[] = [];
-    for (const row of rows) {
-      const location: GeoPoint | null = row.lat !== null && row.lon !== null ? { lat: row.lat, lon: row.lon } : null;
-      const covers = areaCovers(row.intervention_area, { location }, place) || (place.scope === 'department' && row.department === place.department);
-      if (covers) out.push({ kind: row.kind, sectors: row.sectors ?? [], annualRevenueEur: row.revenue, annualInsertionHours: row.insertion_hours });
-    }
-    return out;
+    return servingOf(await this.dataSource.query(servingSql('c.area_keys && $2::text[]'), [INCLUSIVE_KINDS, areaKeysOf(place)]), place);
+  }
+
+  /** Every real inclusive structure and every located contract such a structure won, for a purchase plan. */
+  async snapshot(): Promise<AdviceSnapshot> {
+    const structures: ServingRow[] = await this.dataSource.query(servingSql('true'), [INCLUSIVE_KINDS]);
+    const wins: InclusiveWin[] = (
+      await this.dataSource.query(
+        `SELECT t.id, coalesce(t.buyer->>'siret', t.import_details->>'buyerId') AS buyer, t.execution_lat AS lat, t.execution_lon AS lon,
+                l.effective_sectors, l.cpv_codes, h.siret, array_agg(DISTINCT s.kind) AS kinds
+         FROM contract_holders h
+         JOIN structures s ON s.siret = h.siret AND s.source <> 'demo' AND s.delisted_at IS NULL
+         JOIN tender_lots l ON l.tender_id = h.tender_id AND l.number = h.lot_number
+         JOIN tenders t ON t.id = h.tender_id
+         WHERE ${LOCATED_CONTRACT}
+         GROUP BY t.id, l.effective_sectors, l.cpv_codes, l.number, h.siret`,
+      )
+    ).map((r: Record<string, unknown>) => ({
+      tenderId: r.id as string,
+      buyerSiret: r.buyer as string | null,
+      location: { lat: r.lat as number, lon: r.lon as number },
+      sectors: r.effective_sectors as string[],
+      cpvCodes: r.cpv_codes as string[],
+      siret: r.siret as string,
+      kinds: r.kinds as string[],
+    }));
+    return { structures, wins };
   }
 
   /** Similar contracts won near the place by real structures eligible to each reservation (DECP). */
@@ -229,4 +268,34 @@ export class LotAdviceService {
     this.catalogueCache ??= buildSectorCatalogue(this.reference.sectors());
     return this.catalogueCache;
   }
+}
+
+/** The structures whose area covers the place (or, for a department-wide place, located in it). */
+function servingOf(rows: readonly ServingRow[], place: CandidatePlace): AdviceStructure[] {
+  const out: AdviceStructure[] = [];
+  for (const row of rows) {
+    const location: GeoPoint | null = row.lat !== null && row.lon !== null ? { lat: row.lat, lon: row.lon } : null;
+    const covers = areaCovers(row.intervention_area, { location }, place) || (place.scope === 'department' && row.department === place.department);
+    if (covers) out.push({ kind: row.kind, sectors: row.sectors ?? [], annualRevenueEur: row.revenue, annualInsertionHours: row.insertion_hours });
+  }
+  return out;
+}
+
+/** `pastWins` on contracts held in memory: the same counts (distinct similar contracts per SIRET, per family). */
+function winsOf(wins: readonly InclusiveWin[], place: CandidatePlace, target: AdviceTarget, options: AdviceOptions): { siae: number; disability: number } {
+  const bySiret = new Map<string, { kinds: string[]; tenders: Set<string> }>();
+  for (const win of wins) {
+    if (distanceKm(win.location, place.location) > EVIDENCE_RADIUS_KM) continue;
+    if (options.excludeTenderIds?.includes(win.tenderId) || (win.buyerSiret && options.excludeBuyerSirets?.includes(win.buyerSiret))) continue;
+    if (!isSimilarContract(target, win)) continue;
+    const entry = bySiret.get(win.siret) ?? { kinds: win.kinds, tenders: new Set<string>() };
+    entry.tenders.add(win.tenderId);
+    bySiret.set(win.siret, entry);
+  }
+  const out = { siae: 0, disability: 0 };
+  for (const { kinds, tenders } of bySiret.values()) {
+    if (kinds.some((k) => SIAE_RESERVATION_KINDS.has(k))) out.siae += tenders.size;
+    if (kinds.some((k) => DISABILITY_RESERVATION_KINDS.has(k))) out.disability += tenders.size;
+  }
+  return out;
 }

@@ -180,7 +180,7 @@ export class PurchaseAnalysesService {
     );
     if (!row) return; // finished already, or deleted
     const good = row.total_lines - row.bad_lines;
-    const cache = newAdviceCache();
+    const cache = newAdviceCache(await this.advice.snapshot());
     let processed = row.processed;
     for (;;) {
       const lines = await this.dataSource.query(
