@@ -17,12 +17,10 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { RegisterImporter, DemoGenerator } from '@app/catalogue';
-import { openDatabase } from '@app/persistence';
-import { findProjectRoot, ReferenceIndex, ReferenceService, seedCommunes } from '@app/reference';
-import { CandidatesService, ContractEvidenceService, DecpImporter, LotAdviceService, TendersService, type CandidatePlace } from '@app/tenders';
+import { findProjectRoot } from '@app/reference';
+import type { CandidatePlace } from '@app/tenders';
 import type { AdviceOption, AdviceStructure, PrestationType } from '@app/domain';
-import { dropDatabase } from '../support/database';
+import { prepareAdviceDatabase } from './setup';
 
 const ROOT = findProjectRoot();
 const DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/inclusion_bench_advice';
@@ -59,22 +57,8 @@ function baseline(serving: readonly AdviceStructure[]): AdviceOption {
 }
 
 async function main() {
-  await dropDatabase(DB);
-  const dataSource = await openDatabase(DB);
-  const reference = await ReferenceIndex.load();
-  await seedCommunes(dataSource, reference.allCommunes);
-  await new RegisterImporter(dataSource, reference).import();
-  await new DemoGenerator(dataSource, reference).generate({ count: 400, seed: 2020, companyShare: 0.1 });
-  const importer = new DecpImporter(dataSource, { index: reference });
-  const decp = await importer.importFile(join(ROOT, 'data', 'decp', 'decp-2018-2019.ndjson'));
-  const inclusiveFile = await importer.importFile(join(ROOT, 'data', 'decp', 'decp-inclusive-holders-dev.ndjson'));
-  await dataSource.query('ANALYZE');
+  const { dataSource, advisor, decp: [decp, inclusiveFile] } = await prepareAdviceDatabase(DB, ['decp-2018-2019.ndjson', 'decp-inclusive-holders-dev.ndjson']);
   log(`catalogue ready; DECP ${decp.contracts} contracts`);
-
-  const referenceService = { index: reference } as unknown as ReferenceService;
-  const tenders = new TendersService(dataSource, referenceService);
-  const evidence = new ContractEvidenceService(dataSource);
-  const advisor = new LotAdviceService(dataSource, tenders, evidence, new CandidatesService(dataSource, tenders, evidence, referenceService), referenceService);
 
   const rows: LotRow[] = await dataSource.query(`
     SELECT t.id AS tender_id, t.external_id, l.number AS lot_number, l.cpv_codes, l.effective_sectors, l.estimated_amount_eur AS amount,

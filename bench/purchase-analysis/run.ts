@@ -10,11 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { DemoGenerator, RegisterImporter } from '@app/catalogue';
-import { openDatabase } from '@app/persistence';
-import { findProjectRoot, ReferenceIndex, ReferenceService, seedCommunes } from '@app/reference';
-import { CandidatesService, ContractEvidenceService, DecpImporter, LotAdviceService, PurchaseAnalysesService, TendersService } from '@app/tenders';
-import { dropDatabase } from '../support/database';
+import { findProjectRoot, type ReferenceIndex } from '@app/reference';
+import { PurchaseAnalysesService } from '@app/tenders';
+import { prepareAdviceDatabase } from '../advice/setup';
 
 const ROOT = findProjectRoot();
 const DB = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/inclusion_bench_purchases';
@@ -60,21 +58,10 @@ function plan(reference: ReferenceIndex, lines: number, communes: string[], seed
 }
 
 async function main() {
-  await dropDatabase(DB);
-  const dataSource = await openDatabase(DB);
-  const reference = await ReferenceIndex.load();
-  await seedCommunes(dataSource, reference.allCommunes);
-  await new RegisterImporter(dataSource, reference).import();
-  await new DemoGenerator(dataSource, reference).generate({ count: 400, seed: 2020, companyShare: 0.1 });
-  await new DecpImporter(dataSource, { index: reference }).importFile(join(ROOT, 'data', 'decp', 'decp-2018-2019.ndjson'));
-  await dataSource.query('ANALYZE');
+  const { dataSource, reference, referenceService, advisor } = await prepareAdviceDatabase(DB, ['decp-2018-2019.ndjson']);
   const [{ id: ownerId }] = await dataSource.query(`INSERT INTO accounts (email, password_hash, role, display_name) VALUES ('bench@example.org', 'x', 'buyer', 'Bench') RETURNING id`);
   const owner = { id: ownerId as string, role: 'buyer' };
 
-  const referenceService = { index: reference } as unknown as ReferenceService;
-  const tenders = new TendersService(dataSource, referenceService);
-  const evidence = new ContractEvidenceService(dataSource);
-  const advisor = new LotAdviceService(dataSource, tenders, evidence, new CandidatesService(dataSource, tenders, evidence, referenceService), referenceService);
   const analyses = new PurchaseAnalysesService(dataSource, referenceService, advisor);
 
   const byPopulation = [...reference.allCommunes].sort((a, b) => (b.population ?? 0) - (a.population ?? 0));

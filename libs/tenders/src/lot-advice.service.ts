@@ -179,31 +179,19 @@ export class LotAdviceService {
     if (!APPLICABLE_OPTIONS.includes(option as AdviceOption)) {
       throw badRequest('Option inconnue', [{ field: 'option', message: `attendu : ${APPLICABLE_OPTIONS.join(', ')}` }]);
     }
-    const tender = await this.tenders.get(tenderId, actor);
-    if (!tender.lots.some((l) => l.number === lotNumber)) throw notFound(`Lot ${lotNumber} introuvable dans cet appel d’offres`);
-    const lots: LotInput[] = tender.lots.map((lot) => {
-      const input: LotInput = {
-        number: lot.number,
-        title: lot.title,
-        description: lot.description ?? undefined,
-        cpvCodes: lot.cpvCodes,
-        sectors: lot.sectors,
-        estimatedAmountEur: lot.estimatedAmountEur ?? 0,
-        prestationType: lot.prestationType,
-        reservation: lot.reservation,
-        socialClause: lot.socialClause ?? undefined,
-        workPackages: lot.workPackages,
-      };
-      if (lot.number !== lotNumber) return input;
+    const { tender, lots: stored } = await this.tenders.load(tenderId, actor);
+    if (!stored.some((l) => l.number === lotNumber)) throw notFound(`Lot ${lotNumber} introuvable dans cet appel d’offres`);
+    const lots: LotInput[] = this.tenders.toInput(tender, stored).lots.map((input) => {
+      if (input.number !== lotNumber) return input;
       switch (option as AdviceOption) {
         case 'reserve_siae':
           return { ...input, reservation: 'L2113-13' };
         case 'reserve_disability':
           return { ...input, reservation: 'L2113-12' };
         case 'social_clause':
-          return { ...input, socialClause: { ...(lot.socialClause ?? {}), type: 'EXECUTION_CONDITION' } };
+          return { ...input, socialClause: { ...(input.socialClause ?? {}), type: 'EXECUTION_CONDITION' } };
         default:
-          return { ...input, socialClause: { ...(lot.socialClause ?? {}), type: 'AWARD_CRITERION' } };
+          return { ...input, socialClause: { ...(input.socialClause ?? {}), type: 'AWARD_CRITERION' } };
       }
     });
     return this.tenders.update(tenderId, { lots }, actor);
