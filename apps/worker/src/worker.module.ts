@@ -6,6 +6,7 @@ import { SearchIndexingModule } from '@app/search';
 import { MatchingWorkerModule } from '@app/matching';
 import { MailWorkerModule } from '@app/bids';
 import { MarketplaceWorkerModule } from '@app/marketplace';
+import { PurchaseAnalysisWorkerModule } from '@app/tenders';
 
 /** Connection settings every BullMQ queue and worker of the product shares. */
 export function bullRootModule(): DynamicModule {
@@ -25,7 +26,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, bullRootModule(), SearchIndexingModule, MatchingWorkerModule, MailWorkerModule, MarketplaceWorkerModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, RedisModule, bullRootModule(), SearchIndexingModule, MatchingWorkerModule, MailWorkerModule, MarketplaceWorkerModule, PurchaseAnalysisWorkerModule],
     };
   }
 }

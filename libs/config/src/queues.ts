@@ -4,6 +4,7 @@ export const QUEUES = {
   searchIndex: 'search-index',
   mail: 'mail',
   alerts: 'alerts',
+  purchaseAnalysis: 'purchase-analysis',
 } as const;
 
 /** Jobs carry ids only: the worker rereads current state from PostgreSQL. */
@@ -21,3 +22,7 @@ export type MailJob = Record<string, never>;
 
 /** Alert jobs only nudge the worker: it reads the tenders waiting for their publication alerts in PostgreSQL. */
 export type AlertsJob = Record<string, never>;
+/** Advise the lines of one uploaded purchase plan (issue 16). */
+export interface PurchaseAnalysisJob {
+  analysisId: string;
+}

@@ -17,3 +17,4 @@ export * from './rules/grouping-rules';
 export * from './rules/bid-rules';
 export * from './optimiser';
 export * from './marketplace/marketplace';
+export * from './lot-advice';

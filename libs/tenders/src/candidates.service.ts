@@ -258,7 +258,7 @@ function servingSql(withSectors: boolean, includeDemo: boolean, withWords: boole
 }
 
 /** The keys (see migration 1700000003000) of the areas that can cover the place. */
-function areaKeysOf(place: CandidatePlace): string[] {
+export function areaKeysOf(place: CandidatePlace): string[] {
   const keys = [
     `G:${Math.floor(place.location.lat * 2)}:${Math.floor(place.location.lon * 2)}`,
     `D:${place.department}`,

@@ -49,10 +49,20 @@ export interface StructureContractsQuery {
   perPage: number;
 }
 
-const cpvGroups = (codes: readonly string[]) => [...new Set(codes.map((c) => c.replace(/\D/g, '').slice(0, 3)).filter((c) => c.length === 3))];
+/**
+ * "Similar" as `similarWonNear` decides it in SQL, for callers that hold the contracts in memory (purchase
+ * plans): shares a sector with the lot, or — when the lot names no sector — a CPV group. Keep both in step.
+ */
+export function isSimilarContract(lot: { sectors: readonly string[]; cpvCodes: readonly string[] }, contract: { sectors: readonly string[]; cpvCodes: readonly string[] }): boolean {
+  if (lot.sectors.length) return contract.sectors.some((s) => lot.sectors.includes(s));
+  const groups = cpvGroups(lot.cpvCodes);
+  return contract.cpvCodes.some((c) => groups.includes(c.slice(0, 3)));
+}
+
+export const cpvGroups = (codes: readonly string[]) => [...new Set(codes.map((c) => c.replace(/\D/g, '').slice(0, 3)).filter((c) => c.length === 3))];
 
 /** Places precise enough to measure a distance from (a department's centre is a fair approximation at 30 km). */
-const LOCATED = `t.execution_lat IS NOT NULL AND t.execution_lon IS NOT NULL AND t.execution_precision IN ('commune', 'department')`;
+export const LOCATED_CONTRACT = `t.execution_lat IS NOT NULL AND t.execution_lon IS NOT NULL AND t.execution_precision IN ('commune', 'department')`;
 
 @Injectable()
 export class ContractEvidenceService {
@@ -70,7 +80,7 @@ export class ContractEvidenceService {
        FROM tenders t
        JOIN tender_lots l ON l.tender_id = t.id
        JOIN contract_holders h ON h.tender_id = l.tender_id AND h.lot_number = l.number
-       WHERE ${LOCATED}
+       WHERE ${LOCATED_CONTRACT}
          AND earth_box(ll_to_earth($1, $2), $3) @> ll_to_earth(t.execution_lat, t.execution_lon)
          AND earth_distance(ll_to_earth(t.execution_lat, t.execution_lon), ll_to_earth($1, $2)) <= $3
          AND h.siret IS NOT NULL
@@ -116,7 +126,7 @@ export class ContractEvidenceService {
       params.push(query.near.lat, query.near.lon, radiusM);
       const point = `ll_to_earth($${params.length - 2}, $${params.length - 1})`;
       distanceSelect = `earth_distance(ll_to_earth(t.execution_lat, t.execution_lon), ${point})`;
-      where.push(LOCATED, `earth_box(${point}, $${params.length}) @> ll_to_earth(t.execution_lat, t.execution_lon)`, `${distanceSelect} <= $${params.length}`);
+      where.push(LOCATED_CONTRACT, `earth_box(${point}, $${params.length}) @> ll_to_earth(t.execution_lat, t.execution_lon)`, `${distanceSelect} <= $${params.length}`);
     }
     if (query.sectors?.length || query.cpvCodes?.length) {
       params.push(query.sectors ?? [], cpvGroups(query.cpvCodes ?? []));

@@ -209,7 +209,7 @@ export class TendersService {
   }
 
   /** A stored draft back to a body, for PATCH merging. */
-  private toInput(tender: TenderEntity, lots: readonly TenderLotEntity[]): TenderInput {
+  toInput(tender: TenderEntity, lots: readonly TenderLotEntity[]): TenderInput {
     return {
       title: tender.title,
       description: tender.description ?? undefined,

@@ -17,9 +17,10 @@ import {
   type CandidateCriterion,
 } from '@app/domain';
 import { ReferenceService } from '@app/reference';
-import { CandidatesService, TenderInput, TenderPatch, TenderView, TendersService, effectiveSectors, lotInsertionHours } from '@app/tenders';
+import { CandidatesService, LotAdviceService, TenderInput, TenderPatch, TenderView, TendersService, effectiveSectors, lotInsertionHours } from '@app/tenders';
 import { Public, Roles } from '../auth/auth.guard';
 import { CreateTenderDto, UpdateTenderDto } from '../tenders/tender.dto';
+import { lotAdviceViews } from './lot-advice.pages';
 import { FormBody, mergeFieldErrors, compact, numberField, percentField, text, validateAs } from './forms';
 import { CsrfGuard, PageRenderer, PageRequest, formProblem } from './page-renderer';
 import { boundedInt, capitalise, interventionAreaText, pagination, sectorSelectOptions } from './presenters';
@@ -57,6 +58,7 @@ export class TendersPages {
     private readonly tenders: TendersService,
     private readonly candidates: CandidatesService,
     private readonly reference: ReferenceService,
+    private readonly advice: LotAdviceService,
   ) {}
 
   @Public()
@@ -130,7 +132,9 @@ export class TendersPages {
   @Get(':id')
   async show(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
     const tender = await this.tenders.get(id, req.account);
-    this.pages.render(req, res, 'tenders/show.njk', { pageTitle: tender.title, tender, ...this.tenderExtras(tender, req) });
+    const extras = this.tenderExtras(tender, req);
+    const lotAdvice = await lotAdviceViews(this.advice, tender, req, extras.isOwner);
+    this.pages.render(req, res, 'tenders/show.njk', { pageTitle: tender.title, tender, ...extras, lotAdvice });
   }
 
   @Get(':id/modifier')

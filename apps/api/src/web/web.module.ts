@@ -4,7 +4,7 @@ import { BidsModule } from '@app/bids';
 import { CatalogueModule } from '@app/catalogue';
 import { ReferenceModule } from '@app/reference';
 import { SearchModule } from '@app/search';
-import { TendersModule } from '@app/tenders';
+import { PurchasesModule, TendersModule } from '@app/tenders';
 import { MatchingModule } from '@app/matching';
 import { AccountPages } from './account.pages';
 import { HomePages } from './home.pages';
@@ -12,6 +12,8 @@ import { PageRenderer } from './page-renderer';
 import { SearchPages } from './search.pages';
 import { StructuresPages } from './structures.pages';
 import { TendersPages } from './tenders.pages';
+import { LotAdvicePages } from './lot-advice.pages';
+import { PurchasesPages } from './purchases.pages';
 import { MatchingPages } from './matching.pages';
 import { BidsPages } from './bids.pages';
 import { NotificationsPages, UnreadNotificationsInterceptor } from './notifications.pages';
@@ -26,10 +28,10 @@ import { MarketplaceModule } from '@app/marketplace';
  * PageRenderer is exported so the global ProblemFilter can answer page routes in HTML.
  */
 @Module({
-  imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, MatchingModule, BidsModule, MarketplaceModule],
+  imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, PurchasesModule, MatchingModule, BidsModule, MarketplaceModule],
   // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id;
   // MarketplacePages before TendersPages: /appels-d-offres/lien/:token is not a tender's sub-page.
-  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, MarketplacePages, TendersPages, MatchingPages, BidsPages, NotificationsPages, AdminPages],
+  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, MarketplacePages, TendersPages, LotAdvicePages, PurchasesPages, MatchingPages, BidsPages, NotificationsPages, AdminPages],
   // The unread count in the header of every page (GET pages of a logged-in account only).
   providers: [PageRenderer, MatchingRunThrottle, { provide: APP_INTERCEPTOR, useClass: UnreadNotificationsInterceptor }],
   exports: [PageRenderer],

@@ -1,0 +1,82 @@
+// Buyers' pages for purchase analyses: upload a plan (CSV or XLSX), follow its progress (the page refreshes
+// itself while the worker advises, no script needed), read the advice per line and the bad lines, export.
+import { Controller, Get, Param, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { unlink } from 'node:fs/promises';
+import { ProblemException } from '@app/common';
+import { adviceOptionLabel, type AdviceOption } from '@app/domain';
+import { PurchaseAnalysesService, PurchaseAnalysisQueue } from '@app/tenders';
+import { Roles } from '../auth/auth.guard';
+import { purchaseFileInterceptor, startAnalysis, writeExport, type UploadedPurchaseFile } from '../purchases/purchase-analyses.controller';
+import { text, type FormBody } from './forms';
+import { PageRenderer, formProblem, type PageRequest } from './page-renderer';
+import { boundedInt, pagination } from './presenters';
+
+const LINES_PER_PAGE = 50;
+const label = (option: string) => adviceOptionLabel(option as AdviceOption);
+
+@ApiExcludeController()
+@Controller('analyses-achats')
+export class PurchasesPages {
+  constructor(
+    private readonly pages: PageRenderer,
+    private readonly analyses: PurchaseAnalysesService,
+    private readonly queue: PurchaseAnalysisQueue,
+  ) {}
+
+  @Get()
+  @Roles('buyer')
+  async index(@Req() req: PageRequest, @Res() res: Response) {
+    this.renderIndex(req, res, [], 200);
+  }
+
+  /** Multipart: the CSRF token is read once multer has parsed the fields (the page guard runs before it). */
+  @Post()
+  @Roles('buyer')
+  @UseInterceptors(purchaseFileInterceptor)
+  async upload(@Req() req: PageRequest, @Res() res: Response, @UploadedFile() file?: UploadedPurchaseFile) {
+    if (!this.pages.csrfValid(req)) {
+      if (file) await unlink(file.path).catch(() => undefined);
+      throw new ProblemException(403, 'Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page puis envoyez le formulaire à nouveau.', undefined, { reason: 'csrf' });
+    }
+    try {
+      const created = await startAnalysis(this.analyses, this.queue, req.account!, file);
+      this.pages.redirect(res, `/analyses-achats/${created.id}`, { type: 'success', message: `Fichier lu : ${created.totalLines} ligne(s), dont ${created.badLines} à corriger. L’analyse est en cours.` });
+    } catch (error) {
+      const refused = formProblem(error);
+      if (!refused) throw error;
+      await this.renderIndex(req, res, refused.errors.map((e) => e.message), refused.problem.status);
+    }
+  }
+
+  @Get(':id')
+  @Roles('buyer')
+  async show(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Query() query: FormBody) {
+    const analysis = await this.analyses.get(id, req.account!);
+    const page = boundedInt(text(query, 'page'), 1, 1, 10_000);
+    const lines = await this.analyses.lines(id, req.account!, { page, perPage: LINES_PER_PAGE });
+    const problems = analysis.badLines ? await this.analyses.lines(id, req.account!, { page: 1, perPage: 100, problems: true }) : null;
+    this.pages.render(req, res, 'purchases/show.njk', {
+      pageTitle: `Analyse des achats – ${analysis.fileName}`,
+      analysis,
+      running: analysis.status === 'queued' || analysis.status === 'running',
+      recommendations: Object.entries(analysis.recommendations).map(([option, count]) => ({ label: label(option), count })),
+      lines: lines.items.map((l) => ({ ...l, adviceLabel: l.advice ? label(l.advice.recommendation) : null })),
+      problems,
+      pager: pagination(lines.total, page, LINES_PER_PAGE),
+      base: `/analyses-achats/${id}`,
+      linkParams: {},
+    });
+  }
+
+  @Get(':id/export.csv')
+  @Roles('buyer')
+  async export(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
+    await writeExport(res, this.analyses, id, req.account!, label);
+  }
+
+  private async renderIndex(req: PageRequest, res: Response, errors: string[], status: number) {
+    this.pages.render(req, res, 'purchases/index.njk', { pageTitle: 'Analyser un plan d’achats', uploadErrors: errors, analyses: await this.analyses.list(req.account!) }, status);
+  }
+}

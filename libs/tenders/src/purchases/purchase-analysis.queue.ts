@@ -1,0 +1,67 @@
+// The API's handle on the purchase-analysis queue (its own connection, failing fast like the matching one),
+// and the worker that advises the lines of an uploaded plan with progress.
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue, Worker } from 'bullmq';
+import { APP_CONFIG, AppConfig, PurchaseAnalysisJob, QUEUES } from '@app/config';
+import { PurchaseAnalysesService } from './purchase-analyses.service';
+
+const JOB_NAME = 'analyse';
+const ATTEMPTS = 3;
+
+@Injectable()
+export class PurchaseAnalysisQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger('PurchaseAnalysisQueue');
+  private readonly queue: Queue<PurchaseAnalysisJob>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.queue = new Queue<PurchaseAnalysisJob>(QUEUES.purchaseAnalysis, {
+      prefix: config.queuePrefix,
+      connection: { url: config.redisUrl, maxRetriesPerRequest: 1, connectTimeout: 2000 },
+    });
+    this.queue.on('error', (error: Error) => this.logger.warn(`Redis unreachable for the purchase-analysis queue: ${error.message}`));
+  }
+
+  /** jobId = analysis id: adding twice runs it once. Failures are logged; the analysis stays "queued". */
+  async enqueue(analysisId: string): Promise<void> {
+    await this.queue
+      .add(JOB_NAME, { analysisId }, { jobId: analysisId, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } })
+      .catch((error: Error) => this.logger.warn(`Analysis ${analysisId} not enqueued: ${error.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+  }
+}
+
+@Injectable()
+export class PurchaseAnalysisWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('PurchaseAnalysisWorker');
+  private worker?: Worker<PurchaseAnalysisJob>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly analyses: PurchaseAnalysesService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<PurchaseAnalysisJob>(QUEUES.purchaseAnalysis, (job) => this.process(job), {
+      prefix: this.config.queuePrefix,
+      connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
+      concurrency: 1,
+    });
+    this.worker.on('failed', (job, error) => {
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      this.logger.warn(`Analysis ${job.data.analysisId} failed: ${error.message}`);
+      void this.analyses.markFailed(job.data.analysisId, 'L’analyse a échoué après plusieurs essais : réessayez plus tard.');
+    });
+    this.worker.on('error', (error) => this.logger.warn(error.message));
+  }
+
+  async process(job: Job<PurchaseAnalysisJob>): Promise<void> {
+    await this.analyses.process(job.data.analysisId, (progress) => job.updateProgress(Math.round(progress * 100)));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

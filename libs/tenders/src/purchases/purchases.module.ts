@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ReferenceModule } from '@app/reference';
+import { TendersModule } from '../tenders.module';
+import { PurchaseAnalysesService } from './purchase-analyses.service';
+import { PurchaseAnalysisQueue, PurchaseAnalysisWorker } from './purchase-analysis.queue';
+
+/** API side of purchase analyses: reading uploads and enqueuing their advice. */
+@Module({
+  imports: [ReferenceModule, TendersModule],
+  providers: [PurchaseAnalysesService, PurchaseAnalysisQueue],
+  exports: [PurchaseAnalysesService, PurchaseAnalysisQueue],
+})
+export class PurchasesModule {}
+
+/** Worker side (register in apps/worker): advises the lines of queued analyses. */
+@Module({
+  imports: [ReferenceModule, TendersModule],
+  providers: [PurchaseAnalysesService, PurchaseAnalysisWorker],
+  exports: [PurchaseAnalysisWorker],
+})
+export class PurchaseAnalysisWorkerModule {}
