@@ -106,6 +106,8 @@ describe('buyers publish tenders in the browser', () => {
     await page.getByText('1 150 000 € HT', { exact: true }).waitFor(); // the total follows
 
     await page.getByRole('button', { name: 'Publier' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Publier « Nettoyage des bâtiments métropolitains » ?' }).waitFor();
+    await page.getByRole('button', { name: 'Publier l’appel d’offres' }).click();
     await page.getByText(/L’appel d’offres est publié/).waitFor();
     await page.getByText('Publié', { exact: true }).waitFor();
     await screenshot(page, 'appel-d-offres');

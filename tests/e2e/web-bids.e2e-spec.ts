@@ -162,7 +162,11 @@ describe('web pages: bid workspace', () => {
     expect(refused.text).toMatch(/<a href="#repartition"><strong>V7<\/strong> : Lot 1 : les parts des membres totalisent 90 %/);
 
     await postForm(agents.company, `${bidPath}/composition`, form.csrf, compositionFields(form.html, { [lead.id]: '60', [partner.id]: '40' }, { mandataireSolidaire: 'on' })).expect(303);
-    const ok = await postForm(agents.company, `${bidPath}/depot`, form.csrf, {}).expect(303);
+    const asked = await postForm(agents.company, `${bidPath}/depot`, form.csrf, {}).expect(200);
+    expect(asked.text).toContain('<h1>Déposer le groupement ?</h1>');
+    expect(asked.text).toContain('<input type="hidden" name="confirm" value="oui">');
+    expect((await page(agents.company, bidPath).expect(200)).text).toContain('Vérifier et déposer'); // nothing submitted yet
+    const ok = await postForm(agents.company, `${bidPath}/depot`, form.csrf, { confirm: 'oui' }).expect(303);
     expect(ok.headers.location).toBe(bidPath);
     const frozen = await page(agents.company, bidPath).expect(200);
     expect(frozen.text).toContain('fr-badge--success fr-badge--sm">Déposé</p>');

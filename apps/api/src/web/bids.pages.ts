@@ -147,7 +147,16 @@ export class BidsPages {
   }
 
   @Post('groupements/:id/membres/:structureId/retirer')
-  async remove(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Param('structureId') structureId: string) {
+  async remove(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Param('structureId') structureId: string, @Body() body: FormBody) {
+    const bid = await this.bids.get(id, req.account!);
+    const member = bid.members.find((m) => m.structureId === structureId);
+    const question = {
+      title: `Retirer ${member?.name ?? 'cette structure'} du groupement ?`,
+      message: 'La structure quitte le groupement et ses parts sont libérées ; pour la reprendre, il faudra l’inviter à nouveau et qu’elle accepte.',
+      confirmLabel: 'Retirer la structure',
+      cancelHref: `/groupements/${id}#membres`,
+    };
+    if (!this.pages.confirmed(req, res, body, question)) return;
     await this.act(req, res, id, () => this.bids.removeMember(id, structureId, req.account!), 'La structure a été retirée du groupement.', '#membres');
   }
 
@@ -175,8 +184,20 @@ export class BidsPages {
 
   /** "Vérifier et déposer": the rules decide; a refusal lists every violated rule by name. */
   @Post('groupements/:id/depot')
-  async submit(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
+  async submit(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: FormBody) {
     try {
+      if (body?.confirm !== 'oui') {
+        // Rules first: a groupement that cannot be submitted shows what to fix rather than a confirmation.
+        const check = await this.bids.check(id, req.account!);
+        if (check.violations.length) return this.renderWorkspace(req, res, id, { violations: check.violations }, 422);
+        const question = {
+          title: 'Déposer le groupement ?',
+          message: 'Toutes les règles sont respectées. Une fois déposé, le groupement est figé : ses membres, le mandataire et la répartition ne pourront plus changer que par une substitution autorisée par l’acheteur.',
+          confirmLabel: 'Déposer le groupement',
+          cancelHref: `/groupements/${id}#depot`,
+        };
+        if (!this.pages.confirmed(req, res, body, question)) return;
+      }
       await this.bids.submit(id, req.account!);
       this.pages.redirect(res, `/groupements/${id}`, { type: 'success', message: 'Le groupement est déposé : sa composition est désormais figée.' });
     } catch (error) {

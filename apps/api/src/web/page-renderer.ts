@@ -14,6 +14,14 @@ import { createViewEnvironment } from './views';
 
 const FLASH_COOKIE = 'flash';
 
+/** What an irreversible action says before it is done (publish, submit a groupement, remove a member). */
+export interface Confirmation {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  cancelHref: string;
+}
+
 export interface Flash {
   type: 'success' | 'info' | 'warning' | 'error';
   message: string;
@@ -104,6 +112,17 @@ export class PageRenderer {
       errorList: errors.list,
     };
     return this.env.render(view, context);
+  }
+
+  /**
+   * Irreversible actions ask first: a form posted without `confirm=oui` gets a page that says what will
+   * happen and posts again to the same address with it. A plain page, so it works with or without JavaScript.
+   * Returns true when the action may go ahead.
+   */
+  confirmed(req: PageRequest, res: Response, body: Record<string, unknown> | undefined, confirmation: Confirmation): boolean {
+    if (body?.confirm === 'oui') return true;
+    this.render(req, res, 'confirm.njk', { pageTitle: confirmation.title, confirmation: { ...confirmation, action: req.originalUrl ?? req.url } });
+    return false;
   }
 
   /** 303 after a POST so a reload does not resubmit; an optional message shows on the next page. */

@@ -160,7 +160,15 @@ export class TendersPages {
   }
 
   @Post(':id/publier')
-  async publish(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
+  async publish(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: FormBody) {
+    const draft = await this.editable(id, req);
+    const question = {
+      title: `Publier « ${draft.title} » ?`,
+      message: 'Une fois publié, l’appel d’offres est visible de tous, les structures peuvent y répondre et il ne peut plus être modifié.',
+      confirmLabel: 'Publier l’appel d’offres',
+      cancelHref: `/appels-d-offres/${draft.id}`,
+    };
+    if (!this.pages.confirmed(req, res, body, question)) return;
     const tender = await this.tenders.publish(id, req.account!);
     this.pages.redirect(res, `/appels-d-offres/${tender.id}`, { type: 'success', message: 'L’appel d’offres est publié : il est visible de tous et les structures peuvent y répondre.' });
   }
