@@ -93,7 +93,7 @@ describe('buyers publish tenders in the browser', () => {
     await page.getByText('Le brouillon est enregistré. Vérifiez-le puis publiez-le.').waitFor();
     await page.getByText('Brouillon', { exact: true }).waitFor();
     await page.getByText(/1 333 heures d’insertion estimées : 1 000 000 € × 80 % de main-d’œuvre × 5 % d’insertion ÷ 30 €\/h/).waitFor();
-    await page.getByText('réservé aux EA et ESAT (L2113-12)').first().waitFor();
+    await page.getByText('réservé aux EA et ESAT (art. L2113-12)').first().waitFor();
 
     // A draft can still be edited: the form comes back filled, lots and work packages included.
     await page.getByRole('link', { name: 'Modifier' }).click();

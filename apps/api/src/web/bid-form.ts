@@ -189,7 +189,7 @@ export function assignmentTexts(
 }
 
 const EVENT_LABELS: Record<string, string> = {
-  CREATED: 'a créé le groupement, chef de file :',
+  CREATED: 'a créé le groupement, géré par :',
   INVITED: 'a invité',
   ACCEPTED: 'a accepté l’invitation pour',
   DECLINED: 'a décliné l’invitation pour',

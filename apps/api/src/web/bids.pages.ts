@@ -35,7 +35,27 @@ import { CsrfGuard, PageRenderer, PageRequest, formProblem, problemOf } from './
 const RULE_NAMES: Record<string, string> = {
   MEMBERS_ACCEPTED: 'Acceptation des membres',
   TENDER_OPEN: 'Appel d’offres ouvert',
+  V2: 'Un seul mandataire',
+  V3: 'Un groupement par mandataire et par lot',
+  V4: 'Offres multiples',
+  V5: 'Mandataire solidaire',
+  V6: 'Forme du groupement',
+  V7: 'Répartition complète',
+  V8: 'Capacités',
+  V9: 'Composition figée',
+  V10: 'Exclusion d’un membre',
+  V11: 'Un représentant par candidat',
+  V13: 'Lot réservé',
+  V14: 'Sous-traitants d’un lot réservé',
+  V16: 'Lot réservé à l’ESS',
+  V18: 'Heures d’insertion',
+  V19: 'Heures d’une association intermédiaire',
 };
+
+/** A rule in words for the page; the code itself only in the experts' details element. */
+export function ruleName(rule: string): string {
+  return RULE_NAMES[rule] ?? 'Règle du code de la commande publique';
+}
 
 interface Option {
   value: string;
@@ -113,7 +133,7 @@ export class BidsPages {
     const leads = await this.myStructureOptions(req);
     const values = { leadStructureId: text(body, 'leadStructureId'), lots: list(body, 'lots') };
     const errors: FieldError[] = [];
-    if (!values.leadStructureId) errors.push({ field: 'leadStructureId', message: 'choisissez la structure chef de file' });
+    if (!values.leadStructureId) errors.push({ field: 'leadStructureId', message: 'choisissez la structure qui gère le groupement' });
     if (!values.lots.length) errors.push({ field: 'lots', message: 'cochez au moins un lot' });
     const lots = values.lots.map(Number);
     if (lots.some((n) => !Number.isInteger(n))) errors.push({ field: 'lots', message: 'lot inconnu' });
@@ -262,11 +282,11 @@ export class BidsPages {
         totalAmountEur: bid.members.reduce((sum, m) => sum + m.estimatedAmountEur, 0),
         units,
         composition: extras.composition ?? compositionValues(bid, units),
-        mandataireOptions: activeMembers.map((m) => ({ value: m.structureId, label: `${m.name} (${m.kind})` })),
+        mandataireOptions: activeMembers.map((m) => ({ value: m.structureId, label: `${m.name} (${m.kind === 'COMPANY' ? 'entreprise' : m.kind})` })),
         formOptions: GROUP_FORMS.map((f) => ({ value: f, label: BID_FORM_LABELS[f] })),
         history: history.items.map((e) => ({ ...e, text: eventText(e) })).reverse(),
-        warnings: check.warnings,
-        violations: extras.violations?.map((v) => ({ ...v, name: RULE_NAMES[v.rule] ?? v.rule, href: violationAnchor(v) })),
+        warnings: check.warnings.map((w) => ({ ...w, name: ruleName(w.rule) })),
+        violations: extras.violations?.map((v) => ({ ...v, name: ruleName(v.rule), href: violationAnchor(v) })),
         // The service names the invited structure `structureId`; on the page it is the search field.
         errors: renameErrorFields(extras.errors ?? [], { structureId: 'structure' }),
         fieldLabels: { ...COMPOSITION_FIELD_LABELS, structure: 'Structure à inviter' },
@@ -349,7 +369,7 @@ export class BidsPages {
         pageTitle: `Constituer le groupement n° ${data.proposal.rank} – ${data.tender.title}`,
         ...data,
         formLabel: BID_FORM_LABELS[data.proposal.form] ?? data.proposal.form,
-        fieldLabels: { leadStructureId: 'Structure chef de file', lots: 'Lots', fromProposalId: 'Proposition', tenderId: 'Appel d’offres' },
+        fieldLabels: { leadStructureId: 'Structure qui gère le groupement', lots: 'Lots', fromProposalId: 'Proposition', tenderId: 'Appel d’offres' },
       },
       status,
     );
@@ -367,7 +387,7 @@ export class BidsPages {
         values,
         errors,
         lotOptions: tender.lots.map((l) => ({ value: String(l.number), label: `Lot ${l.number} – ${l.title}`, hint: l.reservation !== 'NONE' ? `Réservé ${l.reservation}` : undefined })),
-        fieldLabels: { leadStructureId: 'Structure chef de file', lots: 'Lots', tenderId: 'Appel d’offres' },
+        fieldLabels: { leadStructureId: 'Structure qui gère le groupement', lots: 'Lots', tenderId: 'Appel d’offres' },
       },
       status,
     );
@@ -384,5 +404,5 @@ function violationAnchor(v: RuleViolation): string {
 }
 
 function namedViolations(check: BidCheckView) {
-  return check.violations.map((v) => ({ ...v, name: RULE_NAMES[v.rule] ?? v.rule }));
+  return check.violations.map((v) => ({ ...v, name: ruleName(v.rule) }));
 }

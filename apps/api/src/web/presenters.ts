@@ -163,3 +163,51 @@ export function boundedInt(raw: unknown, fallback: number, min: number, max: num
   const value = typeof raw === 'string' && /^\d{1,9}$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   return Number.isInteger(value) && value >= min && value <= max ? value : fallback;
 }
+
+/**
+ * French names of the score criteria, candidates' (scoring.ts) and proposals' (the optimiser's objective).
+ * Pages translate every score key through `scoreCriterionLabel`, never printing a raw key.
+ */
+const SCORE_CRITERION_LABELS: Record<string, string> = {
+  sectorFit: 'Adéquation au métier',
+  distance: 'Proximité du lieu d’exécution',
+  pastContracts: 'Marchés déjà remportés',
+  kindFit: 'Type de structure adapté à la prestation',
+  capacity: 'Capacité',
+  openness: 'Ouverture à la co-traitance',
+  cohesion: 'Cohésion du groupement',
+  memberCost: 'Nombre de membres (coût de coordination)',
+  insertion: 'Heures d’insertion couvertes',
+};
+
+export function scoreCriterionLabel(key: string): string {
+  return SCORE_CRITERION_LABELS[key] ?? 'Autre critère';
+}
+
+/** A score breakdown as labelled lines, in the order given, for a « pourquoi ce score » list. */
+export function scoreBreakdownLines(breakdown: Record<string, number> | null | undefined): { label: string; points: number }[] {
+  return Object.entries(breakdown ?? {}).map(([key, points]) => ({ label: scoreCriterionLabel(key), points }));
+}
+
+const RULE_CODE = /\bV\d{1,2}\b/g;
+
+/**
+ * A domain message as users read it: without the internal rule codes (V13, « règle V7 »), keeping the
+ * legal references (R2142-22, L2113-13). The codes stay available to experts through `ruleCodes`.
+ */
+export function withoutRuleCodes(message: string): string {
+  return message
+    .replace(/,?\s*règle V\d{1,2}\b/g, '')
+    .replace(/\s*\(\s*V\d{1,2}(?:\s*,\s*V\d{1,2})*\s*\)/g, '')
+    .replace(/\(([^()]*?)(?:\s*,\s*V\d{1,2})+\s*\)/g, '($1)')
+    .replace(/\(\s*V\d{1,2}\s*,\s*([^()]*)\)/g, '($1)')
+    .replace(/^V\d{1,2}\s*:\s*/, '')
+    .replace(/\s+([.,;:])/g, (m, p: string) => (p === ':' || p === ';' ? ` ${p}` : p))
+    .trim();
+}
+
+/** The rule codes a message cites (« V13 », « V18 »), for a details element meant for experts. */
+export function ruleCodes(messages: string | string[]): string[] {
+  const all = (Array.isArray(messages) ? messages : [messages]).flatMap((m) => m.match(RULE_CODE) ?? []);
+  return [...new Set(all)].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+}

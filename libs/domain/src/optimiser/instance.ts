@@ -117,7 +117,7 @@ export function buildInstance(input: OptimiserInput): InstanceBuild {
   explanations.push(
     `${candidates.length} structure(s) retenue(s) pour l’optimisation sur ${input.candidates.length} candidate(s) : ` +
       `les ${packageQuota(assumptions, packages.length)} meilleures par prestation, les ${assumptions.generalistsKept} meilleures ` +
-      'sur l’ensemble des lots, l’ancre et les structures de mise à disposition les plus proches.',
+      'sur l’ensemble des lots, votre structure et les structures de mise à disposition les plus proches.',
   );
   const capacityNeedEur = assumptions.capacityFactor * totalAmountEur;
   const instance: Instance = {
