@@ -140,6 +140,8 @@ export class SearchPages {
       canEdit,
       canClaim,
       myClaim,
+      // A register row nobody has claimed: its facts are the 2020 list's, the page says so and invites a claim.
+      fromUnclaimedRegister: structure.source === 'register' && entity?.ownerId === null,
       contracts: await this.contractsWon(structure.id),
       backLink: safeBackLink(text(req.query as FormBody, 'retour')),
     });

@@ -15,14 +15,17 @@ import {
   prestationLabel,
   reservationLabel,
   type CandidateCriterion,
+  structureKindLabel,
 } from '@app/domain';
+import { StructuresService } from '@app/catalogue';
 import { ReferenceService } from '@app/reference';
 import { CandidatesService, TenderInput, TenderPatch, TenderView, TendersService, effectiveSectors, lotInsertionHours } from '@app/tenders';
 import { Public, Roles } from '../auth/auth.guard';
 import { CreateTenderDto, UpdateTenderDto } from '../tenders/tender.dto';
-import { FormBody, mergeFieldErrors, compact, numberField, percentField, text, validateAs } from './forms';
+import { FormBody, mergeFieldErrors, compact, numberField, percentField, queryString, text, validateAs } from './forms';
 import { CsrfGuard, PageRenderer, PageRequest, formProblem } from './page-renderer';
-import { boundedInt, capitalise, interventionAreaText, pagination, sectorSelectOptions } from './presenters';
+import { csvLine } from '../search/export-writer';
+import { boundedInt, capitalise, interventionAreaText, pagination, sectorSelectOptions, withoutRuleCodes } from './presenters';
 import {
   TENDER_FIELD_LABELS,
   TenderFormValues,
@@ -57,6 +60,7 @@ export class TendersPages {
     private readonly tenders: TendersService,
     private readonly candidates: CandidatesService,
     private readonly reference: ReferenceService,
+    private readonly structures: StructuresService,
   ) {}
 
   @Public()
@@ -176,31 +180,83 @@ export class TendersPages {
   @Public()
   @Get(':id/lots/:number/candidats')
   async lotCandidates(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Param('number') numberParam: string, @Query() query: FormBody) {
-    const tender = await this.tenders.get(id, req.account);
-    const lot = /^\d{1,3}$/.test(numberParam) ? tender.lots.find((l) => l.number === Number(numberParam)) : undefined;
-    if (!lot) throw badRequest('Ce lot n’existe pas', [{ field: 'number', message: `lots de cet appel d’offres : ${tender.lots.map((l) => l.number).join(', ')}` }]);
-    const includeCompanies = text(query, 'includeCompanies') === 'on';
-    const includeDemo = text(query, 'includeDemo') === 'on';
-    const ranked = await this.candidates.rankForLot(tender.id, lot.number, { includeCompanies, includeDemo }, req.account);
+    const { tender, lot, includeCompanies, includeDemo, ranked } = await this.rankedCandidates(req, id, numberParam, query);
     const page = boundedInt(text(query, 'page'), 1, 1, 10_000);
     const start = (page - 1) * CANDIDATES_PER_PAGE;
+    const base = `/appels-d-offres/${tender.id}/lots/${lot.number}/candidats`;
     this.pages.render(req, res, 'tenders/candidates.njk', {
       pageTitle: `Candidats du lot ${lot.number} – ${tender.title}`,
       tender,
       lot,
       lotSectors: lot.effectiveSectors.map((code) => this.reference.sector(code)?.label ?? code),
       total: ranked.length,
+      companyCount: ranked.filter((c) => c.structure.kind === 'COMPANY').length,
       rank0: start,
       candidates: ranked.slice(start, start + CANDIDATES_PER_PAGE).map((c) => ({
         ...c,
         points: criterionPoints(c.scoreBreakdown),
-        areaText: interventionAreaText(c.structure.interventionArea, this.reference.index, c.structure.communeCode ? this.reference.commune(c.structure.communeCode)?.name : null),
+        reasons: c.reasons.map(withoutRuleCodes),
+        areaText: this.areaText(c.structure),
       })),
+      // Ordinary companies are never eligible to a reserved lot: no choice to offer there.
+      companiesPossible: lot.reservation === 'NONE',
       includeCompanies,
       includeDemo,
+      exportCsv: `${base}/export${queryString({ includeCompanies: includeCompanies ? 'on' : undefined, includeDemo: includeDemo ? 'on' : undefined })}`,
       pager: pagination(ranked.length, page, CANDIDATES_PER_PAGE),
       linkParams: { includeCompanies: includeCompanies ? 'on' : undefined, includeDemo: includeDemo ? 'on' : undefined },
     });
+  }
+
+  /** Every ranked candidate of the lot as CSV for French spreadsheets, with the public contact of each. */
+  @Public()
+  @Get(':id/lots/:number/candidats/export')
+  async lotCandidatesCsv(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Param('number') numberParam: string, @Query() query: FormBody) {
+    const { lot, ranked } = await this.rankedCandidates(req, id, numberParam, query);
+    const contacts = new Map((await this.structures.findByIds(ranked.map((c) => c.structure.id))).map((s) => [s.id, s.contact ?? {}]));
+    const header = ['Rang', 'Nom', 'SIRET', 'Type', 'Score (sur 100)', 'Distance (km)', 'Commune', 'Département', 'Zone d’intervention', 'Ouverte à la co-traitance', 'Éligibilité', 'Pourquoi', 'Site web', 'E-mail', 'Téléphone', 'Fiche'];
+    const rows = ranked.map((c, i) => {
+      const s = c.structure;
+      const contact = contacts.get(s.id) ?? {};
+      return csvLine([
+        i + 1,
+        s.name,
+        s.siret,
+        capitalise(structureKindLabel(s.kind)),
+        c.score,
+        c.distanceKm === null ? null : Math.round(c.distanceKm * 10) / 10,
+        s.communeCode ? (this.reference.commune(s.communeCode)?.name ?? null) : null,
+        s.department ? (this.reference.department(s.department)?.name ?? s.department) : null,
+        this.areaText(s),
+        s.openToCoContracting ? 'oui' : 'non',
+        lot.reservation === 'NONE' ? 'lot non réservé' : c.eligibility.status === 'uncertain' ? 'à vérifier' : c.eligibleForReservation ? 'éligible' : 'non éligible',
+        c.reasons.map(withoutRuleCodes).join(' | '),
+        contact.website ?? null,
+        contact.email ?? null,
+        contact.phone ?? null,
+        `/structures/${s.id}`,
+      ]);
+    });
+    res
+      .status(200)
+      .set('Content-Type', 'text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="candidats-lot-${lot.number}.csv"`)
+      .set('Cache-Control', 'no-store')
+      .send(`\uFEFF${csvLine(header)}${rows.join('')}`);
+  }
+
+  private async rankedCandidates(req: PageRequest, id: string, numberParam: string, query: FormBody) {
+    const tender = await this.tenders.get(id, req.account);
+    const lot = /^\d{1,3}$/.test(numberParam) ? tender.lots.find((l) => l.number === Number(numberParam)) : undefined;
+    if (!lot) throw badRequest('Ce lot n’existe pas', [{ field: 'number', message: `lots de cet appel d’offres : ${tender.lots.map((l) => l.number).join(', ')}` }]);
+    const includeCompanies = text(query, 'includeCompanies') === 'on';
+    const includeDemo = text(query, 'includeDemo') === 'on';
+    const ranked = await this.candidates.rankForLot(tender.id, lot.number, { includeCompanies, includeDemo }, req.account);
+    return { tender, lot, includeCompanies, includeDemo, ranked };
+  }
+
+  private areaText(structure: { interventionArea: Parameters<typeof interventionAreaText>[0]; communeCode: string | null }): string {
+    return interventionAreaText(structure.interventionArea, this.reference.index, structure.communeCode ? this.reference.commune(structure.communeCode)?.name : null);
   }
 
   private async editable(id: string, req: PageRequest): Promise<TenderView> {
