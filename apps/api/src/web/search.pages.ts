@@ -7,7 +7,7 @@ import { ClaimsService, StructuresService } from '@app/catalogue';
 import { INCLUSIVE_KINDS } from '@app/domain';
 import { ReferenceService } from '@app/reference';
 import { SearchAnswer, SearchService } from '@app/search';
-import { ContractEvidenceService, StructureContractView } from '@app/tenders';
+import { ContractEvidenceService, StructureContractView, readableTitle } from '@app/tenders';
 import { Public } from '../auth/auth.guard';
 import { FormBody, queryString, text } from './forms';
 import { PageRenderer, PageRequest, problemOf } from './page-renderer';
@@ -64,6 +64,7 @@ export class SearchPages {
       {
         pageTitle: form.values.page > 1 ? `${title} – page ${form.values.page}` : title,
         searchTarget: 'q',
+        resultsTarget: result ? 'resultats' : undefined,
         values: { ...form.values, commune: form.place ? communeLabel(form.place) : form.values.commune },
         place: form.place,
         errors: form.errors,
@@ -104,8 +105,16 @@ export class SearchPages {
       if (problemOf(error)?.status === 404) return []; // delisted: the tenders feature no longer lists it
       throw error;
     }
-    return items.map((c) => ({
-      title: c.title,
+    // The DECP lists some contracts twice (a record per holder or per modification): one line each.
+    const seen = new Set<string>();
+    const unique = items.filter((c) => {
+      const key = [readableTitle(c.title).toLowerCase(), c.buyer?.name ?? '', c.notifiedOn?.slice(0, 4) ?? '', c.amountEur ?? ''].join('|');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return unique.map((c) => ({
+      title: readableTitle(c.title),
       buyerName: c.buyer?.name ?? null,
       year: c.notifiedOn ? Number(c.notifiedOn.slice(0, 4)) : null,
       amountEur: c.amountEur,

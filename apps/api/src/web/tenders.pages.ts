@@ -18,6 +18,7 @@ import {
   structureKindLabel,
 } from '@app/domain';
 import { StructuresService } from '@app/catalogue';
+import { loadDepartments } from '@app/reference';
 import { ReferenceService } from '@app/reference';
 import { CandidatesService, TenderInput, TenderPatch, TenderView, TendersService, effectiveSectors, lotInsertionHours } from '@app/tenders';
 import { Public, Roles } from '../auth/auth.guard';
@@ -43,6 +44,8 @@ const SOCIAL_CLAUSE_LABELS: Record<string, string> = {
   INSERTION_OBJECT: 'Insertion comme objet du marché',
 };
 const CANDIDATES_PER_PAGE = 20;
+/** « Réponse dans les N jours » filter of the tender list. */
+const DEADLINE_CHOICES = [7, 30, 90];
 
 interface LotEstimateInput {
   estimatedAmountEur?: number;
@@ -68,17 +71,34 @@ export class TendersPages {
   async list(@Req() req: PageRequest, @Res() res: Response, @Query() query: FormBody) {
     const page = boundedInt(text(query, 'page'), 1, 1, 10_000);
     const q = text(query, 'q').slice(0, 200);
-    const published = await this.tenders.list({ status: 'published', q: q || undefined, page, perPage: 20 }, req.account);
+    // Filters: unknown values are ignored (links people edit), never an error page.
+    const department = loadDepartments().some((d) => d.code === text(query, 'departement')) ? text(query, 'departement') : '';
+    const sector = this.reference.sector(text(query, 'secteur')) ? text(query, 'secteur') : '';
+    const reservation = (RESERVATIONS as readonly string[]).includes(text(query, 'reservation')) ? text(query, 'reservation') : '';
+    const deadline = DEADLINE_CHOICES.includes(Number(text(query, 'echeance'))) ? Number(text(query, 'echeance')) : undefined;
+    const published = await this.tenders.list(
+      { status: 'published', q: q || undefined, department: department || undefined, sector: sector || undefined, reservation: reservation || undefined, deadlineWithinDays: deadline, page, perPage: 20 },
+      req.account,
+    );
     const mine = req.account && (req.account.role === 'buyer' || req.account.role === 'admin')
       ? await this.tenders.list({ mine: true, page: 1, perPage: 100 }, req.account)
       : undefined;
+    const filtered = !!(q || department || sector || reservation || deadline);
     this.pages.render(req, res, 'tenders/list.njk', {
       pageTitle: page > 1 ? `Appels d’offres – page ${page}` : 'Appels d’offres',
+      resultsTarget: 'resultats',
       published,
+      // Drafts and own tenders once, above; the published list below never repeats them.
       mine: mine?.items.filter((t) => t.status !== 'published' || !published.items.some((p) => p.id === t.id)) ?? [],
       q,
+      filters: { department, sector, reservation, deadline: deadline ? String(deadline) : '' },
+      filtered,
+      departmentOptions: [{ value: '', label: 'Tous les départements' }, ...loadDepartments().map((d) => ({ value: d.code, label: `${d.name} (${d.code})` }))],
+      sectorOptions: [{ value: '', label: 'Tous les secteurs' }, ...sectorSelectOptions(this.reference.index)],
+      reservationOptions: [{ value: '', label: 'Réservés ou non' }, ...RESERVATIONS.map((r) => ({ value: r, label: r === 'NONE' ? 'Avec un lot non réservé' : `Avec un lot ${reservationLabel(r)}` }))],
+      deadlineOptions: [{ value: '', label: 'Toutes les dates' }, ...DEADLINE_CHOICES.map((d) => ({ value: String(d), label: `Réponse dans les ${d} jours` }))],
       pager: pagination(published.total, page, 20),
-      linkParams: { q: q || undefined },
+      linkParams: { q: q || undefined, departement: department || undefined, secteur: sector || undefined, reservation: reservation || undefined, echeance: deadline },
     });
   }
 
@@ -186,6 +206,7 @@ export class TendersPages {
     const base = `/appels-d-offres/${tender.id}/lots/${lot.number}/candidats`;
     this.pages.render(req, res, 'tenders/candidates.njk', {
       pageTitle: `Candidats du lot ${lot.number} – ${tender.title}`,
+      resultsTarget: 'resultats',
       tender,
       lot,
       lotSectors: lot.effectiveSectors.map((code) => this.reference.sector(code)?.label ?? code),

@@ -13,6 +13,11 @@
     button.addEventListener('click', function () { window.print(); });
   });
 
+  // Filters on a narrow screen: folded once the page is shown, results come first (CSS order).
+  if (window.matchMedia && window.matchMedia('(max-width: 47.99em)').matches) {
+    document.querySelectorAll('details[data-collapse-narrow]').forEach(function (details) { details.open = false; });
+  }
+
   function fold(text) {
     return (text || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   }
