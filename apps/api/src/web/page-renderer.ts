@@ -111,7 +111,11 @@ export class PageRenderer {
       errors: errors.byField,
       errorList: errors.list,
     };
-    return this.env.render(view, context);
+    const html = this.env.render(view, context);
+    if (errors.list.length < 2) return html;
+    // The summary lists errors in the order of their fields on the page, whatever order the checks found them.
+    const ordered = inPageOrder(errors.list, html);
+    return ordered === errors.list ? html : this.env.render(view, { ...context, errorList: ordered });
   }
 
   /**
@@ -197,6 +201,18 @@ export class PageRenderer {
   private cookieOptions(maxAge?: number): CookieOptions {
     return { httpOnly: true, sameSite: 'lax', secure: this.config.cookieSecure, path: '/', ...(maxAge ? { maxAge } : {}) };
   }
+}
+
+/** Errors sorted by where their field's id first appears in the page; those without a field keep their place first. */
+export function inPageOrder<T extends { href?: string }>(list: T[], html: string): T[] {
+  const position = (e: T) => {
+    if (!e.href) return -1;
+    const at = html.indexOf(`id="${e.href.slice(1)}"`);
+    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+  };
+  const keyed = list.map((e, i) => ({ e, i, at: position(e) }));
+  const sorted = [...keyed].sort((a, b) => a.at - b.at || a.i - b.i);
+  return sorted.every((k, i) => k.i === i) ? list : sorted.map((k) => k.e);
 }
 
 function refererPath(req: Request): string {

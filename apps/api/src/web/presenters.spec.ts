@@ -1,4 +1,4 @@
-import { CommuneLike, ReferenceLookup, interventionAreaText, pagination, resolvePlace, sectorGroupsWithOptions, boundedInt, ruleCodes, scoreBreakdownLines, scoreCriterionLabel, withoutRuleCodes } from './presenters';
+import { CommuneLike, ReferenceLookup, interventionAreaText, pagination, resolvePlace, sectorGroupsWithOptions, boundedInt, ruleCodes, scoreBreakdownLines, scoreCriterionLabel, withoutRuleCodes, resolveDepartmentCodes, departmentNames } from './presenters';
 
 const commune = (code: string, name: string, postCodes: string[], population: number, department = code.slice(0, 2)): CommuneLike => ({
   code,
@@ -122,5 +122,12 @@ describe('plain French on pages', () => {
     expect(withoutRuleCodes('Heures d’insertion : 300 h requises (V18).')).toBe('Heures d’insertion : 300 h requises.');
     expect(withoutRuleCodes('Lot 2 écarté (V13, fiche DAJ du 23/09/2015).')).toBe('Lot 2 écarté (fiche DAJ du 23/09/2015).');
     expect(ruleCodes(['(V18) et V6', 'règle V13'])).toEqual(['V6', 'V13', 'V18']);
+  });
+});
+
+describe('departments by name', () => {
+  it('reads names, numbers and « name (number) », keeps what it does not know for the service to refuse', () => {
+    expect(resolveDepartmentCodes('Rhône, ain ; 38, Corse-du-Sud, Isère (38), Nulle-Part')).toEqual(['69', '01', '38', '2A', 'Nulle-Part']);
+    expect(departmentNames(['69', '01'])).toBe('Rhône (69), Ain (01)');
   });
 });

@@ -1,6 +1,7 @@
 // Pure view-model helpers shared by the pages: options for the taxonomy and kinds, places typed by
 // users, intervention areas in words, pagination. They read reference data through a narrow interface
 // (implemented by the ReferenceService's index) so they can be tested without Nest.
+import { foldText, loadDepartments } from '@app/reference';
 import { INCLUSIVE_KINDS, InterventionArea, PRESTATION_TYPES, STRUCTURE_KINDS, StructureKind, formatIntegerFr, prestationLabel, structureKindLabel } from '@app/domain';
 
 export interface CommuneLike {
@@ -210,4 +211,33 @@ export function withoutRuleCodes(message: string): string {
 export function ruleCodes(messages: string | string[]): string[] {
   const all = (Array.isArray(messages) ? messages : [messages]).flatMap((m) => m.match(RULE_CODE) ?? []);
   return [...new Set(all)].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+}
+
+/**
+ * Departments typed by name or number, « Rhône, Ain, 38 » → ["69", "01", "38"]; "69 – Rhône" and
+ * "Rhône (69)" too. What is not recognised is kept as typed, for the service to refuse with its message.
+ */
+export function resolveDepartmentCodes(raw: string): string[] {
+  const departments = loadDepartments();
+  const byName = new Map(departments.map((d) => [foldText(d.name), d.code]));
+  const codes = raw
+    .split(/[,;\n]/)
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const code = /^(2[AB]|\d{2,3})\b|\((2[AB]|\d{2,3})\)\s*$/i.exec(entry);
+      const typed = (code?.[1] ?? code?.[2])?.toUpperCase();
+      if (typed && departments.some((d) => d.code === typed)) return typed;
+      return byName.get(foldText(entry.replace(/\([^)]*\)\s*$/, ''))) ?? entry;
+    });
+  return [...new Set(codes)];
+}
+
+/** Department codes as people read them: "Rhône (69), Ain (01)". */
+export function departmentNames(codes: readonly string[]): string {
+  const departments = loadDepartments();
+  return codes.map((code) => {
+    const department = departments.find((d) => d.code === code);
+    return department ? `${department.name} (${code})` : code;
+  }).join(', ');
 }
