@@ -53,7 +53,7 @@ describe('buyers publish tenders in the browser', () => {
     await page.getByRole('link', { name: 'Créer un appel d’offres' }).click();
 
     await page.getByLabel(/^Intitulé\s*\*/).first().fill('Nettoyage des bâtiments métropolitains');
-    await page.getByLabel(/^Codes CPV\s*\*/).fill('90910000');
+    await page.getByLabel(/^Activité \(codes CPV\)\s*\*/).fill('90910000');
     await page.getByLabel(/^Commune d’exécution/).fill('Lyon');
     await page.getByLabel(/^Date limite de réponse/).fill(inDays(40));
 

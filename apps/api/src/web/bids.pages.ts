@@ -21,6 +21,7 @@ import {
   MEMBER_STATUS_LABELS,
   RELATION_LABELS,
   assignmentTexts,
+  columnTotals,
   compositionErrorsOnForm,
   compositionValues,
   eventText,
@@ -259,6 +260,7 @@ export class BidsPages {
     const invite = bid.viewer.canEdit && extras.inviteQuery ? await this.lookUp(extras.inviteQuery, bid) : undefined;
     const lotTitles = new Map(tender.lots.map((l) => [l.number, l.title]));
     const activeMembers = bid.members.filter((m) => m.status !== 'declined');
+    const composition = extras.composition ?? compositionValues(bid, units);
     this.pages.render(
       req,
       res,
@@ -281,7 +283,8 @@ export class BidsPages {
         })),
         totalAmountEur: bid.members.reduce((sum, m) => sum + m.estimatedAmountEur, 0),
         units,
-        composition: extras.composition ?? compositionValues(bid, units),
+        composition,
+        splitTotals: columnTotals(composition),
         mandataireOptions: activeMembers.map((m) => ({ value: m.structureId, label: `${m.name} (${m.kind === 'COMPANY' ? 'entreprise' : m.kind})` })),
         formOptions: GROUP_FORMS.map((f) => ({ value: f, label: BID_FORM_LABELS[f] })),
         history: history.items.map((e) => ({ ...e, text: eventText(e) })).reverse(),

@@ -21,6 +21,8 @@ export interface ReferenceLookup {
   region(code: string): { code: string; name: string } | undefined;
   sectors(): { code: string; label: string; group: string }[];
   sectorGroups(): { code: string; label: string; sectors: string[] }[];
+  /** CPV codes by the words of their label (forms let people choose codes by words). */
+  searchCpv?(query: string, limit?: number): { code: string; code8: string; label: string }[];
 }
 
 export interface Option {
@@ -240,4 +242,30 @@ export function departmentNames(codes: readonly string[]): string {
     const department = departments.find((d) => d.code === code);
     return department ? `${department.name} (${code})` : code;
   }).join(', ');
+}
+
+/** "90910000 – Services de nettoyage": what the CPV suggestions show and what a chosen entry reads. */
+export function cpvLabel(cpv: { code8: string; label: string }): string {
+  return `${cpv.code8} – ${cpv.label}`;
+}
+
+/**
+ * CPV codes typed as codes (« 90910000, 77310000-6 ») or chosen by words (« nettoyage de bureaux ;
+ * espaces verts »): entries are separated by « ; » or line breaks (commas too when an entry holds codes).
+ * An entry with a code gives its codes; an entry of words gives the best matching code, or an error.
+ */
+export function resolveCpvEntries(raw: string, reference: ReferenceLookup): { codes: string[]; errors: string[] } {
+  const codes: string[] = [];
+  const errors: string[] = [];
+  for (const entry of raw.split(/[;\n]/).map((e) => e.trim()).filter(Boolean)) {
+    const typed = entry.match(/\b\d{8}(?:-\d)?\b/g);
+    if (typed) {
+      codes.push(...typed);
+      continue;
+    }
+    const found = reference.searchCpv?.(entry, 1)[0];
+    if (found) codes.push(found.code8);
+    else errors.push(`aucun code CPV ne correspond à « ${entry} » : tapez des mots de l’activité (ex. : nettoyage de bureaux) et choisissez dans la liste, ou un code à 8 chiffres`);
+  }
+  return { codes: [...new Set(codes)], errors };
 }

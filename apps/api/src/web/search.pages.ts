@@ -20,6 +20,7 @@ import {
   sectorGroupsWithOptions,
   sectorLabel,
   sectorSelectOptions,
+  cpvLabel,
 } from './presenters';
 import { SEARCH_PER_PAGE, SEARCH_RADII, parseSearchForm } from './search-form';
 
@@ -88,6 +89,15 @@ export class SearchPages {
   }
 
   /** Suggestions for the place field (small script); the field also works typed by hand without it. */
+  /** CPV suggestions for the tender form: codes chosen by the words of their label. */
+  @Public()
+  @Get('cpv.json')
+  cpvSuggestions(@Query('q') q: unknown, @Res() res: Response) {
+    const query = typeof q === 'string' ? q.slice(0, 100) : '';
+    const found = this.reference.index.searchCpv(query, 15);
+    res.set('Cache-Control', 'public, max-age=3600').json(found.map((c) => ({ code: c.code8, label: cpvLabel(c) })));
+  }
+
   @Public()
   @Get('communes.json')
   communes(@Query('q') q: unknown, @Res() res: Response) {
