@@ -3,7 +3,7 @@
 // accepts the invitations, the lead adjusts the composition and submits; the bid is then frozen. The
 // buyer prints the summary; an outsider gets the 404 page.
 import type { Page } from 'playwright-core';
-import { BrowserHarness, screenshot, startBrowserHarness, tick } from '../support/browser';
+import { BrowserHarness, logInBrowser, screenshot, startBrowserHarness, tick } from '../support/browser';
 import { signUp } from '../support/test-app';
 import { createBidTender } from '../support/bid-fixtures';
 import { createStructure } from '../support/web-fixtures';
@@ -36,15 +36,7 @@ describe('bid workspace in the browser', () => {
   });
   afterAll(() => h?.close());
 
-  async function logIn(account: Account, next: string): Promise<Page> {
-    const { page } = await h.newUser();
-    await page.goto(`/connexion?next=${encodeURIComponent(next)}`);
-    await page.getByRole('textbox', { name: /^Adresse e-mail/ }).fill(account.email);
-    await page.getByLabel(/^Mot de passe/).fill(account.password);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL((url) => url.pathname === next.split('?')[0]);
-    return page;
-  }
+  const logIn = (account: Account, next: string): Promise<Page> => logInBrowser(h, account, next);
 
   it('opens a bid from the best proposal, gathers acceptances, adjusts, submits; the buyer prints the summary', async () => {
     // The company asks for proposals and opens a bid from the best one.

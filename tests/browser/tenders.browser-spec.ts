@@ -119,8 +119,7 @@ describe('buyers publish tenders in the browser', () => {
     await first.getByRole('link', { name: 'Propreté Lyon Insertion' }).waitFor();
     expect(await first.locator('li').count()).toBeGreaterThan(0);
     expect(await page.getByRole('link', { name: 'Nettoyage de Bordeaux' }).count()).toBe(0);
-    expect(await page.getByRole('link', { name: 'ESAT démo de Lyon' }).count()).toBe(0);
-    await screenshot(page, 'candidats');
+    expect(await page.getByRole('link', { name: 'ESAT démo de Lyon', exact: true }).count()).toBe(0);
 
     // Demo structures only when asked, badged « démo »; points per criterion in French.
     await page.getByLabel(/Inclure les structures de démonstration/).check({ force: true });

@@ -66,6 +66,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
 }
 
+/** A new user (browser context) logged in through the login page, landing on `next`. */
+export async function logInBrowser(h: BrowserHarness, account: { email: string; password: string }, next: string, javaScript = true): Promise<Page> {
+  const { page } = await h.newUser({ javaScript });
+  await page.goto(`/connexion?next=${encodeURIComponent(next)}`);
+  await page.getByRole('textbox', { name: /^Adresse e-mail/ }).fill(account.email);
+  await page.getByLabel(/^Mot de passe/).fill(account.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL((url) => url.pathname === next.split('?')[0]);
+  return page;
+}
+
 /** Signs up through the registration page and leaves the user logged in. */
 export async function signUpInBrowser(page: Page, role: 'buyer' | 'supplier' | 'company', displayName: string): Promise<{ email: string; password: string }> {
   const email = `${role}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.org`;
