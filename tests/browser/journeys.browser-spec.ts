@@ -129,6 +129,7 @@ describe('first-time users walk the three journeys', () => {
     await page.getByRole('button', { name: 'Mettre à jour la liste' }).click();
     await page.getByRole('link', { name: 'Paysages Durables SAS', exact: true }).waitFor();
     await page.getByRole('heading', { name: /dont 1 entreprise\(s\) ordinaire\(s\)/ }).waitFor();
+    await page.evaluate(() => (globalThis as unknown as { scrollTo: (x: number, y: number) => void }).scrollTo(0, 0));
     await screenshot(page, 'candidats');
 
     // The export opens in a French spreadsheet: BOM, semicolons, decimal commas, labels and contact columns.
@@ -216,6 +217,7 @@ describe('first-time users walk the three journeys', () => {
     await page.setViewportSize(MOBILE);
     const firstCell = page.locator('table').first().locator('tbody td').first();
     expect(await firstCell.evaluate((td) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { display: string } }).getComputedStyle(td).display)).toBe('block');
+    await page.getByRole('heading', { name: /Comparer les \d+ propositions/ }).evaluate((heading) => (heading as unknown as { scrollIntoView: () => void }).scrollIntoView());
     await screenshot(page, 'groupements-mobile');
     await page.setViewportSize({ width: 1280, height: 800 });
 
