@@ -31,33 +31,9 @@ import {
 } from './bid-form';
 import { FormBody, list, renameErrorFields, text } from './forms';
 import { CsrfGuard, PageRenderer, PageRequest, formProblem, problemOf } from './page-renderer';
+import { ruleName } from './presenters';
 
 /** Rules that are not numbered in domain-rules.md, named for the error summary. */
-const RULE_NAMES: Record<string, string> = {
-  MEMBERS_ACCEPTED: 'Acceptation des membres',
-  TENDER_OPEN: 'Appel d’offres ouvert',
-  V2: 'Un seul mandataire',
-  V3: 'Un groupement par mandataire et par lot',
-  V4: 'Offres multiples',
-  V5: 'Mandataire solidaire',
-  V6: 'Forme du groupement',
-  V7: 'Répartition complète',
-  V8: 'Capacités',
-  V9: 'Composition figée',
-  V10: 'Exclusion d’un membre',
-  V11: 'Un représentant par candidat',
-  V13: 'Lot réservé',
-  V14: 'Sous-traitants d’un lot réservé',
-  V16: 'Lot réservé à l’ESS',
-  V18: 'Heures d’insertion',
-  V19: 'Heures d’une association intermédiaire',
-};
-
-/** A rule in words for the page; the code itself only in the experts' details element. */
-export function ruleName(rule: string): string {
-  return RULE_NAMES[rule] ?? 'Règle du code de la commande publique';
-}
-
 interface Option {
   value: string;
   label: string;

@@ -269,3 +269,29 @@ export function resolveCpvEntries(raw: string, reference: ReferenceLookup): { co
   }
   return { codes: [...new Set(codes)], errors };
 }
+
+/** The rules users meet, in words (domain-rules.md codes stay in the experts' details element). */
+const RULE_NAMES: Record<string, string> = {
+  MEMBERS_ACCEPTED: 'Acceptation des membres',
+  TENDER_OPEN: 'Appel d’offres ouvert',
+  V2: 'Un seul mandataire',
+  V3: 'Un groupement par mandataire et par lot',
+  V4: 'Offres multiples',
+  V5: 'Mandataire solidaire',
+  V6: 'Forme du groupement',
+  V7: 'Répartition complète',
+  V8: 'Capacités',
+  V9: 'Composition figée',
+  V10: 'Exclusion d’un membre',
+  V11: 'Un représentant par candidat',
+  V13: 'Lot réservé',
+  V14: 'Sous-traitants d’un lot réservé',
+  V16: 'Lot réservé à l’ESS',
+  V18: 'Heures d’insertion',
+  V19: 'Heures d’une association intermédiaire',
+};
+
+/** A rule in words for the page; the code itself only in the experts' details element. */
+export function ruleName(rule: string): string {
+  return RULE_NAMES[rule] ?? 'Règle du code de la commande publique';
+}

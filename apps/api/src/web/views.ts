@@ -7,7 +7,7 @@ import nunjucks from 'nunjucks';
 import { formatDecimalFr, formatIntegerFr, formatPercentFr, prestationLabel, reservationLabel, structureKindLabel } from '@app/domain';
 import type { PrestationType, Reservation, StructureKind } from '@app/domain';
 import { fieldId, inputName, queryString } from './forms';
-import { ruleCodes, scoreCriterionLabel, withoutRuleCodes } from './presenters';
+import { ruleCodes, ruleName, scoreCriterionLabel, withoutRuleCodes } from './presenters';
 
 export const SERVICE_NAME = 'Marché inclusif';
 export const SERVICE_TAGLINE = 'co-traitance et clauses sociales';
@@ -109,6 +109,7 @@ export function createViewEnvironment(options: { cache: boolean }): nunjucks.Env
     ruleCodes((Array.isArray(v) ? v : [v ?? '']).map((m) => (typeof m === 'string' ? m : `${m.rule ?? ''} ${m.message ?? ''}`))),
   );
   env.addFilter('criterionLabel', scoreCriterionLabel);
+  env.addFilter('ruleName', ruleName);
   env.addFilter('fieldId', fieldId);
   env.addFilter('inputName', inputName);
   /** `{{ filters | qs({ page: 2 }) }}`: the current filters with some values replaced, as a query string. */
