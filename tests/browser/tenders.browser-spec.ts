@@ -116,9 +116,9 @@ describe('buyers publish tenders in the browser', () => {
     await page.getByRole('link', { name: 'Voir les candidats du lot 1' }).click();
     await page.getByRole('heading', { level: 1, name: /Candidats du lot 1/ }).waitFor();
     const first = page.locator('.app-result').first();
-    await first.getByRole('link', { name: 'Propreté Lyon Insertion' }).waitFor();
+    await first.getByRole('link', { name: 'Propreté Lyon Insertion', exact: true }).waitFor();
     expect(await first.locator('li').count()).toBeGreaterThan(0);
-    expect(await page.getByRole('link', { name: 'Nettoyage de Bordeaux' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Nettoyage de Bordeaux', exact: true }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'ESAT démo de Lyon', exact: true }).count()).toBe(0);
 
     // Demo structures only when asked, badged « démo »; points per criterion in French.
@@ -132,8 +132,8 @@ describe('buyers publish tenders in the browser', () => {
     // Lot 2 is reserved to EA/ESAT: the EI is not a candidate.
     await page.goBack();
     await page.getByRole('link', { name: 'Voir les candidats du lot 2' }).click();
-    await page.getByRole('link', { name: 'ESAT du Rhône' }).waitFor();
-    expect(await page.getByRole('link', { name: 'Propreté Lyon Insertion' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'ESAT du Rhône', exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'Propreté Lyon Insertion', exact: true }).count()).toBe(0);
 
     // Anyone sees the published tender in the list.
     const visitor = await h.newUser({ javaScript: false });
