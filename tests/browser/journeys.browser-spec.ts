@@ -194,7 +194,7 @@ describe('first-time users walk the three journeys', () => {
     await page.getByRole('columnheader', { name: 'Score (sur 100)' }).waitFor();
     await page.getByRole('cell', { name: '100 / 100' }).first().waitFor();
     await page.locator('#proposition-1').getByText('Pourquoi ce score', { exact: true }).click();
-    await page.locator('#proposition-1').getByText(/^Adéquation au métier : /).waitFor();
+    await page.locator('#proposition-1').getByText(/^Secteur d’activité : /).waitFor();
     const visible = await plainText(page);
     expect(visible).not.toMatch(JARGON);
     expect(visible).not.toMatch(/\bV\d{1,2}\b/); // rule codes only in the experts' details

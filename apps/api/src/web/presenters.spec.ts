@@ -105,7 +105,7 @@ describe('pagination', () => {
 
 describe('plain French on pages', () => {
   it('names every score criterion in French, never printing a raw key', () => {
-    expect(scoreCriterionLabel('sectorFit')).toBe('Adéquation au métier');
+    expect(scoreCriterionLabel('sectorFit')).toBe('Secteur d’activité');
     expect(scoreCriterionLabel('capacity')).toBe('Capacité');
     expect(scoreCriterionLabel('somethingNew')).toBe('Autre critère');
     expect(scoreBreakdownLines({ cohesion: 12.5, memberCost: -3 })).toEqual([

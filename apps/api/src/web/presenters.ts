@@ -2,7 +2,7 @@
 // users, intervention areas in words, pagination. They read reference data through a narrow interface
 // (implemented by the ReferenceService's index) so they can be tested without Nest.
 import { foldText, loadDepartments } from '@app/reference';
-import { INCLUSIVE_KINDS, InterventionArea, PRESTATION_TYPES, STRUCTURE_KINDS, StructureKind, formatIntegerFr, prestationLabel, structureKindLabel } from '@app/domain';
+import { CANDIDATE_CRITERION_LABELS, INCLUSIVE_KINDS, InterventionArea, PRESTATION_TYPES, STRUCTURE_KINDS, StructureKind, formatIntegerFr, prestationLabel, structureKindLabel } from '@app/domain';
 
 export interface CommuneLike {
   code: string;
@@ -168,15 +168,11 @@ export function boundedInt(raw: unknown, fallback: number, min: number, max: num
 }
 
 /**
- * French names of the score criteria, candidates' (scoring.ts) and proposals' (the optimiser's objective).
+ * French names of the score criteria: the candidates' from the domain (scoring.ts), plus the optimiser's own.
  * Pages translate every score key through `scoreCriterionLabel`, never printing a raw key.
  */
 const SCORE_CRITERION_LABELS: Record<string, string> = {
-  sectorFit: 'Adéquation au métier',
-  distance: 'Proximité du lieu d’exécution',
-  pastContracts: 'Marchés déjà remportés',
-  kindFit: 'Type de structure adapté à la prestation',
-  capacity: 'Capacité',
+  ...CANDIDATE_CRITERION_LABELS,
   openness: 'Ouverture à la co-traitance',
   cohesion: 'Cohésion du groupement',
   memberCost: 'Nombre de membres (coût de coordination)',
