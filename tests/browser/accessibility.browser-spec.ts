@@ -4,6 +4,7 @@
 // content, a visible focus ring on keyboard focus, and error summaries that take the focus and link to
 // their fields. A violation fails with its rule, impact and the CSS selectors of the offending elements.
 import type { Page } from 'playwright-core';
+import { loadConfig } from '@app/config';
 import { BrowserHarness, VIEWPORT, startBrowserHarness } from '../support/browser';
 import { signUp } from '../support/test-app';
 import { createBid, createBidTender, createOwnedStructure } from '../support/bid-fixtures';
@@ -83,6 +84,22 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 /** Language, headings, title, and the skip link as the first focusable element of the page. */
+/**
+ * Every action shows its words: a button or button-styled link whose text is cut by its own box (DSFR caps
+ * an icon button to the icon's width) is reported. The design system's titled icon buttons (the header's
+ * search, menu and close, the magnifier of a small search bar) are the only icon-only buttons.
+ */
+async function clippedButtons(page: Page): Promise<string[]> {
+  const clipped = await page.evaluate(() => {
+    const dom = globalThis as unknown as { document: { querySelectorAll: (s: string) => ArrayLike<{ closest: (s: string) => unknown; textContent: string | null; scrollWidth: number; clientWidth: number; getClientRects: () => ArrayLike<unknown> }> } };
+    return Array.from(dom.document.querySelectorAll('.fr-btn'))
+      .filter((el) => !el.closest('.fr-header') && !el.closest('.fr-search-bar:not(.fr-search-bar--lg)') && el.getClientRects().length > 0 && (el.textContent ?? '').trim().length > 0)
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => (el.textContent ?? '').trim().replace(/\s+/g, ' '));
+  });
+  return clipped.map((text) => `button cut to its icon, its words hidden: « ${text} »`);
+}
+
 async function structureProblems(page: Page, title: RegExp): Promise<string[]> {
   const facts = await page.evaluate(() => {
     const { document } = globalThis as unknown as Dom;
@@ -211,10 +228,12 @@ async function fieldErrorMessage(page: Page, id: string): Promise<string | null>
 describe('accessibility of every page type (WCAG 2.1 AA)', () => {
   let h: BrowserHarness;
   const pages = new Map<Role, Page>();
-  const ids = { tender: '', run: '', runningRun: '', proposal: '', bid: '', supplierStructure: '' };
+  const ids = { tender: '', draft: '', run: '', runningRun: '', proposal: '', bid: '', supplierStructure: '' };
 
   beforeAll(async () => {
-    h = await startBrowserHarness({ worker: true });
+    // The copy of a run left « running » must stay so for the whole suite (slow on a loaded machine): no sweeper.
+    const { matching } = loadConfig({ NODE_ENV: 'test' });
+    h = await startBrowserHarness({ worker: true, config: { matching: { ...matching, sweepIntervalMs: 3_600_000, sweepAfterMs: 86_400_000 } } });
     const [buyer, company, supplier] = await Promise.all([signUp(h.t, 'buyer'), signUp(h.t, 'company'), signUp(h.t, 'supplier')]);
     const lead = await createOwnedStructure(h.t, company, { name: 'Paysages Durables SAS', kind: 'COMPANY', communeCode: '69123', sectors: ['entretien-espaces-verts'], annualRevenueEur: 3_000_000 });
     const [jardins] = await Promise.all([
@@ -224,6 +243,7 @@ describe('accessibility of every page type (WCAG 2.1 AA)', () => {
     ]);
     ids.supplierStructure = jardins.id;
     ids.tender = (await createBidTender(h.t, buyer)).id;
+    ids.draft = (await createBidTender(h.t, buyer, { publish: false, title: 'Brouillon à publier' })).id;
 
     // A finished matching run anchored on the company, and a bid opened from its best proposal: the
     // partners' owner is invited (notifications), the lead sees the whole workspace.
@@ -307,6 +327,10 @@ describe('accessibility of every page type (WCAG 2.1 AA)', () => {
     { name: 'tenders', as: 'buyer', path: () => '/appels-d-offres', title: /^Appels d’offres$/ },
     { name: 'tender form', as: 'buyer', path: () => '/appels-d-offres/nouveau', title: /^Nouvel appel d’offres$/ },
     { name: 'tender form with errors', as: 'buyer', path: () => '/appels-d-offres/nouveau', title: /^Erreur : Nouvel appel d’offres$/, act: submit('Enregistrer le brouillon'), errors: true },
+    { name: 'tenders, filtered', as: 'visitor', path: () => '/appels-d-offres?q=espaces+vert&reservation=L2113-13&echeance=90&departement=69', title: /^Appels d’offres$/ },
+    { name: 'draft tender (buyer)', as: 'buyer', path: () => `/appels-d-offres/${ids.draft}`, title: /^Brouillon à publier$/ },
+    { name: 'publish confirmation', as: 'buyer', path: () => `/appels-d-offres/${ids.draft}`, title: /^Publier « Brouillon à publier » \?$/, act: submit('Publier') },
+    { name: 'member removal confirmation', as: 'company', path: () => `/groupements/${ids.bid}`, title: /^Retirer .+ du groupement \?$/, act: submit(/^Retirer /) },
     { name: 'tender page (buyer)', as: 'buyer', path: () => `/appels-d-offres/${ids.tender}`, title: /^Entretien des espaces verts et nettoyage des équipements$/ },
     { name: 'tender page (company)', as: 'company', path: () => `/appels-d-offres/${ids.tender}`, title: /^Entretien des espaces verts et nettoyage des équipements$/ },
     { name: 'candidates of a lot', as: 'buyer', path: () => `/appels-d-offres/${ids.tender}/lots/1/candidats`, title: /^Candidats du lot 1 – / },
@@ -339,6 +363,7 @@ describe('accessibility of every page type (WCAG 2.1 AA)', () => {
     const problems: string[] = [];
     if (c.errors) problems.push(...(await errorSummaryProblems(page)));
     problems.push(...(await structureProblems(page, c.title)));
+    problems.push(...(await clippedButtons(page)));
     problems.push(...(await axeViolations(page)));
     // Reflow (1.4.10): the same page 320 CSS pixels wide, where wide tables scroll.
     await page.setViewportSize(NARROW);

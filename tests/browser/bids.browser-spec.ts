@@ -86,7 +86,10 @@ describe('bid workspace in the browser', () => {
     await lead.locator('#historique').getByText(/a modifié la forme du groupement/).waitFor();
     await lead.getByRole('heading', { level: 1 }).evaluate((heading) => (heading as unknown as { scrollIntoView: () => void }).scrollIntoView());
     await screenshot(lead, 'groupement');
+    // Submitting is final: a confirmation page says so before anything happens.
     await lead.getByRole('button', { name: 'Vérifier et déposer' }).click();
+    await lead.getByRole('heading', { level: 1, name: 'Déposer le groupement ?' }).waitFor();
+    await lead.getByRole('button', { name: 'Déposer le groupement' }).click();
     await lead.getByText('Le groupement est déposé : sa composition est désormais figée.').waitFor();
     await lead.getByText('Déposé', { exact: true }).waitFor();
     expect(await lead.getByRole('button', { name: 'Vérifier et déposer' }).count()).toBe(0);

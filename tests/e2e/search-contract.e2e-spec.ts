@@ -278,7 +278,7 @@ function searchContract(engine: 'postgres' | 'meilisearch', overrides: () => Par
       const response = await t.http().get(`${SEARCH}/export`).query({ format: 'csv', q: 'nettoyage', perPage: 1 }).buffer(true).expect(200);
       expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(response.headers['content-disposition']).toMatch(/^attachment; filename="structures-inclusives-\d{4}-\d{2}-\d{2}\.csv"$/);
-      const rows: string[][] = parse(response.text, { bom: true });
+      const rows: string[][] = parse(response.text, { bom: true, delimiter: ';' });
       expect(rows[0]).toEqual(expect.arrayContaining(['SIRET', 'Nom', 'Type', 'Commune', 'Secteurs']));
       const total = (await search({ q: 'nettoyage' })).total;
       expect(rows.length - 1).toBe(total);
@@ -286,6 +286,12 @@ function searchContract(engine: 'postgres' | 'meilisearch', overrides: () => Par
       expect(rows.slice(1).map((r) => r[nameColumn])).toContain(fixtureOf('odd').name); // quotes and commas survive
       const sectorColumn = rows[0].indexOf('Secteurs');
       expect(rows.slice(1).find((r) => r[nameColumn] === 'Lyon Propreté Insertion')![sectorColumn]).toContain('Nettoyage de locaux');
+      // For French spreadsheets: BOM, semicolons, labels rather than codes.
+      expect(response.text.startsWith('\uFEFFIdentifiant;SIRET;Nom;')).toBe(true);
+      const lyon = rows.slice(1).find((r) => r[nameColumn] === 'Lyon Propreté Insertion')!;
+      expect(lyon[rows[0].indexOf('Type')]).toMatch(/\([A-Z]+\)$|^Entreprise/);
+      expect(lyon[rows[0].indexOf('Région')]).toBe('Auvergne-Rhône-Alpes');
+      expect(lyon[rows[0].indexOf('Types de prestation')]).not.toMatch(/\b(PREST|DISP|BUILD)\b/);
     });
 
     it('XLSX: every match of the filters, a header row, distance when a place is given', async () => {

@@ -94,7 +94,7 @@ describe('web pages: bid workspace', () => {
     expect(workspace.text).toContain('Groupement pour « Nettoyage des écoles »');
     expect(workspace.text).toContain('En constitution');
     expect(workspace.text).toContain('Le groupement est ouvert');
-    expect(workspace.text).toContain('a créé le groupement, chef de file : « Propreté Lyonnaise SAS »');
+    expect(workspace.text).toContain('a créé le groupement, géré par : « Propreté Lyonnaise SAS »');
 
     // The lookup works without JavaScript: a GET form, then one POST button per structure found.
     const spaced = `${partner.siret.slice(0, 3)} ${partner.siret.slice(3, 6)} ${partner.siret.slice(6)}`;
@@ -120,7 +120,7 @@ describe('web pages: bid workspace', () => {
     const asMember = await formPage(agents.supplier, bidPath);
     expect(asMember.html).toContain(`action="${bidPath}/membres/${partner.id}/accepter"`);
     expect(asMember.html).not.toContain('Vérifier et déposer');
-    expect(asMember.html).toContain('Seul le chef de file peut inviter');
+    expect(asMember.html).toContain('Seule la structure qui gère l’espace du groupement peut inviter');
     await postForm(agents.supplier, `${bidPath}/membres/${partner.id}/accepter`, asMember.csrf, {}).expect(303);
     const accepted = await page(agents.company, bidPath).expect(200);
     expect(accepted.text).toMatch(/<strong>Compte supplier<\/strong> a accepté l’invitation pour « Net Insertion Villeurbanne »/);
@@ -159,10 +159,15 @@ describe('web pages: bid workspace', () => {
     await postForm(agents.company, `${bidPath}/composition`, form.csrf, compositionFields(form.html, { [lead.id]: '50', [partner.id]: '40' })).expect(303);
     const refused = await postForm(agents.company, `${bidPath}/depot`, form.csrf, {}).expect(422);
     expect(refused.text).toContain('Le groupement ne peut pas être déposé : 1 règle non respectée');
-    expect(refused.text).toMatch(/<a href="#repartition"><strong>V7<\/strong> : Lot 1 : les parts des membres totalisent 90 %/);
+    expect(refused.text).toMatch(/<a href="#repartition"><strong>Répartition complète<\/strong> : Lot 1 : les parts des membres totalisent 90 %/);
+    expect(refused.text).toMatch(/<summary>Références des règles \(pour les experts\)<\/summary><p class="fr-text--xs fr-mb-0">V7<\/p>/);
 
     await postForm(agents.company, `${bidPath}/composition`, form.csrf, compositionFields(form.html, { [lead.id]: '60', [partner.id]: '40' }, { mandataireSolidaire: 'on' })).expect(303);
-    const ok = await postForm(agents.company, `${bidPath}/depot`, form.csrf, {}).expect(303);
+    const asked = await postForm(agents.company, `${bidPath}/depot`, form.csrf, {}).expect(200);
+    expect(asked.text).toContain('<h1>Déposer le groupement ?</h1>');
+    expect(asked.text).toContain('<input type="hidden" name="confirm" value="oui">');
+    expect((await page(agents.company, bidPath).expect(200)).text).toContain('Vérifier et déposer'); // nothing submitted yet
+    const ok = await postForm(agents.company, `${bidPath}/depot`, form.csrf, { confirm: 'oui' }).expect(303);
     expect(ok.headers.location).toBe(bidPath);
     const frozen = await page(agents.company, bidPath).expect(200);
     expect(frozen.text).toContain('fr-badge--success fr-badge--sm">Déposé</p>');
@@ -170,7 +175,7 @@ describe('web pages: bid workspace', () => {
     expect(frozen.text).not.toContain(`action="${bidPath}/composition"`);
     expect(frozen.text).toContain('a modifié la répartition des prestations, la solidarité du mandataire');
     // The split is shared on one lot in a conjoint groupement: a warning, never a refusal.
-    expect(frozen.text).toMatch(/Points de vigilance[\s\S]*<strong>V7<\/strong>/);
+    expect(frozen.text).toMatch(/Points de vigilance[\s\S]*<strong>Répartition complète<\/strong>/);
     const late = await postForm(agents.company, `${bidPath}/composition`, form.csrf, compositionFields(form.html, { [lead.id]: '50', [partner.id]: '50' })).expect(409);
     expect(late.text).toContain('sa composition est figée');
   });

@@ -57,7 +57,7 @@ describe('reservationEligibility (V13, V16)', () => {
     expect(reservationEligibility('EATT', 'L2113-14').reason).toMatch(/non vérifié/);
     expect(reservationEligibility('COMPANY', 'L2113-13').reason).toMatch(/même au sein d'un groupement/);
     expect(reservationEligibility('EA', 'L2113-14').reason).toBe(
-      'Entreprise adaptée (EA) : éligible à un lot réservé aux EA, ESAT et SIAE (L2113-14), règle V13.',
+      'Entreprise adaptée (EA) : éligible à un lot réservé aux EA, ESAT et SIAE (art. L2113-14), règle V13.',
     );
   });
 

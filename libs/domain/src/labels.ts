@@ -22,10 +22,10 @@ const PRESTATION_LABELS: Record<PrestationType, string> = {
 
 const RESERVATION_LABELS: Record<Reservation, string> = {
   NONE: 'non réservé',
-  'L2113-12': 'réservé aux EA et ESAT (L2113-12)',
-  'L2113-13': 'réservé aux SIAE (L2113-13)',
-  'L2113-14': 'réservé aux EA, ESAT et SIAE (L2113-14)',
-  'L2113-15': "réservé aux entreprises de l'ESS (L2113-15)",
+  'L2113-12': 'réservé aux EA et ESAT (art. L2113-12)',
+  'L2113-13': 'réservé aux SIAE (art. L2113-13)',
+  'L2113-14': 'réservé aux EA, ESAT et SIAE (art. L2113-14)',
+  'L2113-15': "réservé aux entreprises de l'ESS (art. L2113-15)",
 };
 
 export function structureKindLabel(kind: StructureKind): string {

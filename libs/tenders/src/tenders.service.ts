@@ -15,6 +15,14 @@ export interface TenderListQuery {
   source?: string;
   q?: string;
   mine?: boolean;
+  /** Execution department code (« 69 »). */
+  department?: string;
+  /** A sector code: at least one lot in it. */
+  sector?: string;
+  /** A reservation: at least one lot with it (NONE: at least one open lot). */
+  reservation?: string;
+  /** Only tenders whose response deadline is still ahead and within this many days. */
+  deadlineWithinDays?: number;
   page: number;
   perPage: number;
 }
@@ -23,6 +31,17 @@ export interface TenderListQuery {
 export interface LoadedTender {
   tender: TenderEntity;
   lots: TenderLotEntity[];
+}
+
+/** pg_trgm word similarity above which a typed word matches a word of a tender (« netoyage » → « nettoyage »). */
+const TYPO_SIMILARITY = 0.5;
+
+const STOP_WORDS = new Set(['des', 'les', 'aux', 'pour', 'par', 'une', 'sur', 'avec', 'dans']);
+
+/** The words of a tender search, folded (lower case, no accents), short words and duplicates dropped. */
+export function tenderSearchWords(q: string | undefined): string[] {
+  const folded = (q ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return [...new Set(folded.split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !STOP_WORDS.has(w)))].slice(0, 8);
 }
 
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
@@ -92,9 +111,18 @@ export class TendersService {
     else if (actor.role !== 'admin') qb.andWhere(`(t.status <> 'draft' OR t.owner_id = :actorId)`, { actorId: actor.id });
     if (query.mine && actor) qb.andWhere('t.owner_id = :mineId', { mineId: actor.id });
     if (query.status) qb.andWhere('t.status = :status', { status: query.status });
-    if (query.q?.trim()) {
-      const pattern = `%${query.q.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere(`(lower(immutable_unaccent(t.title)) LIKE lower(immutable_unaccent(:pattern)) OR lower(immutable_unaccent(coalesce(t.description, ''))) LIKE lower(immutable_unaccent(:pattern)))`, { pattern });
+    // Tolerant text search, as for structures: every word, in any order, accents folded, typos forgiven
+    // (a word found as such, or close enough to a word of the title or description by trigrams).
+    tenderSearchWords(query.q).forEach((word, i) => {
+      const haystack = `lower(immutable_unaccent(t.title || ' ' || coalesce(t.description, '')))`;
+      const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(`(${haystack} LIKE :pattern${i} OR word_similarity(:word${i}, ${haystack}) >= :similarity)`, { [`pattern${i}`]: pattern, [`word${i}`]: word, similarity: TYPO_SIMILARITY });
+    });
+    if (query.department) qb.andWhere('t.execution_department = :department', { department: query.department });
+    if (query.sector) qb.andWhere(`EXISTS (SELECT 1 FROM tender_lots l WHERE l.tender_id = t.id AND :sector = ANY(l.effective_sectors))`, { sector: query.sector });
+    if (query.reservation) qb.andWhere(`EXISTS (SELECT 1 FROM tender_lots l WHERE l.tender_id = t.id AND l.reservation = :reservation)`, { reservation: query.reservation });
+    if (query.deadlineWithinDays !== undefined) {
+      qb.andWhere(`t.response_deadline >= now() AND t.response_deadline <= now() + make_interval(days => :days)`, { days: query.deadlineWithinDays });
     }
     qb.orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'ASC').skip((query.page - 1) * query.perPage).take(query.perPage);
     const [tenders, total] = await qb.getManyAndCount();

@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import type { Response } from 'express';
 import type ExcelJS from 'exceljs';
+import { prestationLabel, structureKindLabel } from '@app/domain';
 import type { IndexedStructure } from '@app/search';
 import type { ExportFormat } from './search-structures.dto';
 
@@ -13,19 +14,26 @@ export interface ExportColumn {
   value: (row: ExportRow) => string | number | null;
 }
 
-export function exportColumns(sectorLabel: (code: string) => string, withDistance: boolean): ExportColumn[] {
+/** Names of the codes an export would otherwise print (sectors, departments, regions). */
+export interface ExportLabels {
+  sector: (code: string) => string;
+  department: (code: string) => string;
+  region: (code: string) => string;
+}
+
+export function exportColumns(labels: ExportLabels, withDistance: boolean): ExportColumn[] {
   const columns: ExportColumn[] = [
     { header: 'Identifiant', value: (r) => r.id },
     { header: 'SIRET', value: (r) => r.siret },
     { header: 'Nom', value: (r) => r.name },
     { header: 'Enseigne', value: (r) => r.brand },
-    { header: 'Type', value: (r) => r.kind },
+    { header: 'Type', value: (r) => capitalise(structureKindLabel(r.kind) ?? r.kind) },
     { header: 'Code commune', value: (r) => r.communeCode },
     { header: 'Commune', value: (r) => r.communeName },
-    { header: 'Département', value: (r) => r.department },
-    { header: 'Région', value: (r) => r.region },
-    { header: 'Secteurs', value: (r) => r.sectors.map(sectorLabel).join(' | ') },
-    { header: 'Types de prestation', value: (r) => r.prestationTypes.join(' | ') },
+    { header: 'Département', value: (r) => (r.department ? labels.department(r.department) : null) },
+    { header: 'Région', value: (r) => (r.region ? labels.region(r.region) : null) },
+    { header: 'Secteurs', value: (r) => r.sectors.map(labels.sector).join(' | ') },
+    { header: 'Types de prestation', value: (r) => r.prestationTypes.map((p) => capitalise(prestationLabel(p) ?? p)).join(' | ') },
     { header: 'Ouverte à la co-traitance', value: (r) => (r.openToCoContracting ? 'oui' : 'non') },
     { header: "Chiffre d'affaires annuel (€)", value: (r) => r.annualRevenueEur },
     { header: 'Site web', value: (r) => r.website },
@@ -34,12 +42,28 @@ export function exportColumns(sectorLabel: (code: string) => string, withDistanc
   return columns;
 }
 
-/** RFC 4180 field; a text starting like a formula is prefixed with ' so spreadsheets never evaluate it (OWASP CSV injection). */
+function capitalise(text: string): string {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+/** French spreadsheets (Excel, LibreOffice in French) split on semicolons and read decimal commas. */
+export const CSV_SEPARATOR = ';';
+
+/** One CSV line for French spreadsheets, CRLF-terminated. */
+export function csvLine(values: (string | number | null)[]): string {
+  return `${values.map(csvField).join(CSV_SEPARATOR)}\r\n`;
+}
+
+/**
+ * RFC 4180 field with `;` as separator; numbers with a decimal comma (12,5); a text starting like a formula
+ * is prefixed with ' so spreadsheets never evaluate it (OWASP CSV injection).
+ */
 export function csvField(value: string | number | null): string {
   if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value).replace('.', ',') : '';
+  let text = value;
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Waits until the socket takes more, or gives up when the client went away. */
@@ -62,10 +86,10 @@ export function exportHeaders(response: Response, format: ExportFormat): void {
 /** `first` is the batch already read (so errors before any byte still become problem+json). */
 export async function writeCsv(response: Response, columns: ExportColumn[], batches: AsyncIterator<ExportRow[]>, first: ExportRow[]): Promise<void> {
   // BOM: spreadsheet software then reads the accents as UTF-8.
-  response.write(`\uFEFF${columns.map((c) => csvField(c.header)).join(',')}\r\n`);
+  response.write(`\uFEFF${csvLine(columns.map((c) => c.header))}`);
   let batch: ExportRow[] | undefined = first;
   while (batch) {
-    const text = batch.map((row) => `${columns.map((c) => csvField(c.value(row))).join(',')}\r\n`).join('');
+    const text = batch.map((row) => csvLine(columns.map((c) => c.value(row)))).join('');
     response.write(text);
     if (!(await drained(response))) {
       await batches.return?.();

@@ -52,7 +52,14 @@ export class SearchController {
     const batches = this.search.stream(query)[Symbol.asyncIterator]();
     // Read the first batch before any header: a failure here is still a clean problem+json answer.
     const first = await batches.next();
-    const columns = exportColumns((code) => this.reference.sector(code)?.label ?? code, !!distanceOrigin(query));
+    const columns = exportColumns(
+      {
+        sector: (code) => this.reference.sector(code)?.label ?? code,
+        department: (code) => this.reference.index.department(code)?.name ?? code,
+        region: (code) => this.reference.index.region(code)?.name ?? code,
+      },
+      !!distanceOrigin(query),
+    );
     const pending = await this.search.pendingStructures();
     exportHeaders(response, format);
     // A file has no room for a flag: the header says whether structures were still waiting to be indexed.

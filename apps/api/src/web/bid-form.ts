@@ -93,6 +93,27 @@ export function compositionValues(
   return { form: bid.form, mandataireSolidaire: bid.mandataireSolidaire, mandataireStructureId: bid.mandataireStructureId ?? '', rows };
 }
 
+/**
+ * The running total of each column of the split grid (a lot, or a work package of a lot), in per cent as
+ * typed: shown under the grid so a split that does not reach 100 % is seen before saving. `null` when a
+ * cell is not a number.
+ */
+export function columnTotals(values: CompositionValues): { percent: number | null; complete: boolean }[] {
+  const columns = values.rows[0]?.cells.length ?? 0;
+  return Array.from({ length: columns }, (_, j) => {
+    let sum = 0;
+    for (const row of values.rows) {
+      const raw = (row.cells[j]?.share ?? '').replace(/\s|%/g, '').replace(',', '.');
+      if (!raw) continue;
+      const value = Number(raw);
+      if (!Number.isFinite(value)) return { percent: null, complete: false };
+      sum += value;
+    }
+    const percent = Math.round(sum * 100) / 100;
+    return { percent, complete: Math.abs(percent - 100) < 0.01 };
+  });
+}
+
 export interface ParsedComposition {
   /** The typed values, to show the form again as it was sent. */
   cells: SplitCell[];
@@ -189,7 +210,7 @@ export function assignmentTexts(
 }
 
 const EVENT_LABELS: Record<string, string> = {
-  CREATED: 'a créé le groupement, chef de file :',
+  CREATED: 'a créé le groupement, géré par :',
   INVITED: 'a invité',
   ACCEPTED: 'a accepté l’invitation pour',
   DECLINED: 'a décliné l’invitation pour',

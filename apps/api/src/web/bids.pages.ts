@@ -21,6 +21,7 @@ import {
   MEMBER_STATUS_LABELS,
   RELATION_LABELS,
   assignmentTexts,
+  columnTotals,
   compositionErrorsOnForm,
   compositionValues,
   eventText,
@@ -30,13 +31,9 @@ import {
 } from './bid-form';
 import { FormBody, list, renameErrorFields, text } from './forms';
 import { CsrfGuard, PageRenderer, PageRequest, formProblem, problemOf } from './page-renderer';
+import { ruleName } from './presenters';
 
 /** Rules that are not numbered in domain-rules.md, named for the error summary. */
-const RULE_NAMES: Record<string, string> = {
-  MEMBERS_ACCEPTED: 'Acceptation des membres',
-  TENDER_OPEN: 'Appel d’offres ouvert',
-};
-
 interface Option {
   value: string;
   label: string;
@@ -113,7 +110,7 @@ export class BidsPages {
     const leads = await this.myStructureOptions(req);
     const values = { leadStructureId: text(body, 'leadStructureId'), lots: list(body, 'lots') };
     const errors: FieldError[] = [];
-    if (!values.leadStructureId) errors.push({ field: 'leadStructureId', message: 'choisissez la structure chef de file' });
+    if (!values.leadStructureId) errors.push({ field: 'leadStructureId', message: 'choisissez la structure qui gère le groupement' });
     if (!values.lots.length) errors.push({ field: 'lots', message: 'cochez au moins un lot' });
     const lots = values.lots.map(Number);
     if (lots.some((n) => !Number.isInteger(n))) errors.push({ field: 'lots', message: 'lot inconnu' });
@@ -167,7 +164,16 @@ export class BidsPages {
   }
 
   @Post('groupements/:id/membres/:structureId/retirer')
-  async remove(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Param('structureId') structureId: string) {
+  async remove(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Param('structureId') structureId: string, @Body() body: FormBody) {
+    const bid = await this.bids.get(id, req.account!);
+    const member = bid.members.find((m) => m.structureId === structureId);
+    const question = {
+      title: `Retirer ${member?.name ?? 'cette structure'} du groupement ?`,
+      message: 'La structure quitte le groupement et ses parts sont libérées ; pour la reprendre, il faudra l’inviter à nouveau et qu’elle accepte.',
+      confirmLabel: 'Retirer la structure',
+      cancelHref: `/groupements/${id}#membres`,
+    };
+    if (!this.pages.confirmed(req, res, body, question)) return;
     await this.act(req, res, id, () => this.bids.removeMember(id, structureId, req.account!), 'La structure a été retirée du groupement.', '#membres');
   }
 
@@ -195,8 +201,20 @@ export class BidsPages {
 
   /** "Vérifier et déposer": the rules decide; a refusal lists every violated rule by name. */
   @Post('groupements/:id/depot')
-  async submit(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
+  async submit(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: FormBody) {
     try {
+      if (body?.confirm !== 'oui') {
+        // Rules first: a groupement that cannot be submitted shows what to fix rather than a confirmation.
+        const check = await this.bids.check(id, req.account!);
+        if (check.violations.length) return this.renderWorkspace(req, res, id, { violations: check.violations }, 422);
+        const question = {
+          title: 'Déposer le groupement ?',
+          message: 'Toutes les règles sont respectées. Une fois déposé, le groupement est figé : ses membres, le mandataire et la répartition ne pourront plus changer que par une substitution autorisée par l’acheteur.',
+          confirmLabel: 'Déposer le groupement',
+          cancelHref: `/groupements/${id}#depot`,
+        };
+        if (!this.pages.confirmed(req, res, body, question)) return;
+      }
       await this.bids.submit(id, req.account!);
       this.pages.redirect(res, `/groupements/${id}`, { type: 'success', message: 'Le groupement est déposé : sa composition est désormais figée.' });
     } catch (error) {
@@ -238,6 +256,7 @@ export class BidsPages {
     const invite = bid.viewer.canEdit && extras.inviteQuery ? await this.lookUp(extras.inviteQuery, bid) : undefined;
     const lotTitles = new Map(tender.lots.map((l) => [l.number, l.title]));
     const activeMembers = bid.members.filter((m) => m.status !== 'declined');
+    const composition = extras.composition ?? compositionValues(bid, units);
     this.pages.render(
       req,
       res,
@@ -260,12 +279,13 @@ export class BidsPages {
         })),
         totalAmountEur: bid.members.reduce((sum, m) => sum + m.estimatedAmountEur, 0),
         units,
-        composition: extras.composition ?? compositionValues(bid, units),
-        mandataireOptions: activeMembers.map((m) => ({ value: m.structureId, label: `${m.name} (${m.kind})` })),
+        composition,
+        splitTotals: columnTotals(composition),
+        mandataireOptions: activeMembers.map((m) => ({ value: m.structureId, label: `${m.name} (${m.kind === 'COMPANY' ? 'entreprise' : m.kind})` })),
         formOptions: GROUP_FORMS.map((f) => ({ value: f, label: BID_FORM_LABELS[f] })),
         history: history.items.map((e) => ({ ...e, text: eventText(e) })).reverse(),
-        warnings: check.warnings,
-        violations: extras.violations?.map((v) => ({ ...v, name: RULE_NAMES[v.rule] ?? v.rule, href: violationAnchor(v) })),
+        warnings: check.warnings.map((w) => ({ ...w, name: ruleName(w.rule) })),
+        violations: extras.violations?.map((v) => ({ ...v, name: ruleName(v.rule), href: violationAnchor(v) })),
         // The service names the invited structure `structureId`; on the page it is the search field.
         errors: renameErrorFields(extras.errors ?? [], { structureId: 'structure' }),
         fieldLabels: { ...COMPOSITION_FIELD_LABELS, structure: 'Structure à inviter' },
@@ -348,7 +368,7 @@ export class BidsPages {
         pageTitle: `Constituer le groupement n° ${data.proposal.rank} – ${data.tender.title}`,
         ...data,
         formLabel: BID_FORM_LABELS[data.proposal.form] ?? data.proposal.form,
-        fieldLabels: { leadStructureId: 'Structure chef de file', lots: 'Lots', fromProposalId: 'Proposition', tenderId: 'Appel d’offres' },
+        fieldLabels: { leadStructureId: 'Structure qui gère le groupement', lots: 'Lots', fromProposalId: 'Proposition', tenderId: 'Appel d’offres' },
       },
       status,
     );
@@ -366,7 +386,7 @@ export class BidsPages {
         values,
         errors,
         lotOptions: tender.lots.map((l) => ({ value: String(l.number), label: `Lot ${l.number} – ${l.title}`, hint: l.reservation !== 'NONE' ? `Réservé ${l.reservation}` : undefined })),
-        fieldLabels: { leadStructureId: 'Structure chef de file', lots: 'Lots', tenderId: 'Appel d’offres' },
+        fieldLabels: { leadStructureId: 'Structure qui gère le groupement', lots: 'Lots', tenderId: 'Appel d’offres' },
       },
       status,
     );
@@ -383,5 +403,5 @@ function violationAnchor(v: RuleViolation): string {
 }
 
 function namedViolations(check: BidCheckView) {
-  return check.violations.map((v) => ({ ...v, name: RULE_NAMES[v.rule] ?? v.rule }));
+  return check.violations.map((v) => ({ ...v, name: ruleName(v.rule) }));
 }

@@ -6,7 +6,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { StructuresService } from '@app/catalogue';
 import type { FieldError } from '@app/common';
-import { GROUP_FORMS, structureKindLabel } from '@app/domain';
+import { GROUP_FORMS, reservationLabel, structureKindLabel } from '@app/domain';
 import { MatchingRunView, MatchingRunsService } from '@app/matching';
 import { TenderView, TendersService } from '@app/tenders';
 import { CreateMatchingRunDto } from '../matching/matching.dto';
@@ -15,6 +15,7 @@ import { assignmentTexts } from './bid-form';
 import { FormBody, validateAs } from './forms';
 import { MatchingFormValues, parseMatchingForm } from './matching-form';
 import { CsrfGuard, PageRenderer, PageRequest, formProblem } from './page-renderer';
+import { capitalise, scoreBreakdownLines } from './presenters';
 
 export const RUN_STATUS_LABELS: Record<string, string> = {
   queued: 'En attente',
@@ -78,7 +79,7 @@ export class MatchingPages {
       tender,
       finished,
       statusLabel: RUN_STATUS_LABELS[run.status] ?? run.status,
-      proposals: run.proposals.map((p) => presentProposal(p, tender)),
+      proposals: run.proposals.map((p) => presentProposal(p, tender, Math.max(...run.proposals.map((q) => q.score)))),
       canOpenBid: !!req.account && ['company', 'supplier', 'admin'].includes(req.account.role),
     });
   }
@@ -93,7 +94,7 @@ export class MatchingPages {
   private async myStructures(req: PageRequest) {
     if (!req.account || req.account.role === 'buyer') return [];
     const page = await this.structures.list({ mine: true, page: 1, perPage: 100 }, req.account);
-    return page.items.filter((s) => !s.delistedAt).map((s) => ({ value: s.id, label: `${s.name} (${s.kind})` }));
+    return page.items.filter((s) => !s.delistedAt).map((s) => ({ value: s.id, label: `${s.name} (${s.kind === 'COMPANY' ? 'entreprise' : s.kind})` }));
   }
 
   private async renderForm(
@@ -117,7 +118,7 @@ export class MatchingPages {
         values,
         errors,
         fieldLabels: { lots: 'Lots', anchorStructureId: 'Structure à inclure', maxMembers: 'Nombre de membres', forms: 'Formes', topK: 'Nombre de propositions' },
-        lotOptions: tender.lots.map((l) => ({ value: String(l.number), label: `Lot ${l.number} – ${l.title}`, hint: l.reservation !== 'NONE' ? `Réservé ${l.reservation}` : undefined })),
+        lotOptions: tender.lots.map((l) => ({ value: String(l.number), label: `Lot ${l.number} – ${l.title}`, hint: l.reservation !== 'NONE' ? capitalise(reservationLabel(l.reservation)) : undefined })),
         anchorOptions: [{ value: '', label: 'Aucune : proposer librement' }, ...structures],
         formOptions: GROUP_FORMS.map((f) => ({ value: f, label: FORM_LABELS[f] })),
         sizeOptions: [2, 3, 4, 5, 6].map((n) => ({ value: String(n), label: `${n} membres au plus` })),
@@ -130,12 +131,15 @@ export class MatchingPages {
 }
 
 /** A proposal with what the comparison shows: members' lots and shares in words, totals. */
-export function presentProposal(proposal: MatchingRunView['proposals'][number], tender: Pick<TenderView, 'lots'>) {
+/** `bestScore`: the run's best, which scores 100 (proposal scores are points of the optimiser, with no fixed top). */
+export function presentProposal(proposal: MatchingRunView['proposals'][number], tender: Pick<TenderView, 'lots'>, bestScore = proposal.score) {
   const lotTitle = new Map(tender.lots.map((l) => [l.number, l.title]));
   const mandataire = proposal.members.find((m) => m.role === 'MANDATAIRE');
   return {
     ...proposal,
     formLabel: FORM_LABELS[proposal.form] ?? proposal.form,
+    scoreOutOf100: bestScore > 0 ? Math.max(0, Math.round((100 * proposal.score) / bestScore)) : 0,
+    scoreLines: scoreBreakdownLines(proposal.scoreBreakdown),
     mandataireName: mandataire?.name,
     totalAmountEur: proposal.members.reduce((sum, m) => sum + m.estimatedAmountEur, 0),
     insertionCovered: proposal.insertion.requiredHours === 0 || proposal.insertion.coveredHours >= proposal.insertion.requiredHours,

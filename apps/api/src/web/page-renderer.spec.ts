@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { loadConfig } from '@app/config';
-import { PageRenderer, errorPageHeading, fieldLabel, formErrors, navSection, wantsHtmlPage } from './page-renderer';
+import { PageRenderer, errorPageHeading, fieldLabel, inPageOrder, formErrors, navSection, wantsHtmlPage } from './page-renderer';
 
 function fakeRequest(path: string, accept?: string): Request {
   const headers: Record<string, string> = accept ? { accept } : {};
@@ -107,5 +107,15 @@ describe('page cookies', () => {
     expect(pages.csrfValid({ ...post, body: {}, headers: { 'x-csrf-token': token } } as unknown as Request)).toBe(true);
     // Another server key (another deployment) does not accept it.
     expect(new PageRenderer(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'z'.repeat(40) })).csrfValid(post)).toBe(false);
+  });
+});
+
+describe('error summary order', () => {
+  it('lists errors in the order of their fields on the page, errors without a field first', () => {
+    const html = '<input id="title"><input id="lots-0-title"><input id="lots-1-amount">';
+    const errors = [{ href: '#lots-1-amount', m: 'c' }, { m: 'general' }, { href: '#title', m: 'a' }, { href: '#lots-0-title', m: 'b' }];
+    expect(inPageOrder(errors, html).map((e) => e.m)).toEqual(['general', 'a', 'b', 'c']);
+    const sorted = [{ href: '#title' }, { href: '#lots-0-title' }];
+    expect(inPageOrder(sorted, html)).toBe(sorted); // unchanged: no second rendering
   });
 });

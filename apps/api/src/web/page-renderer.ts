@@ -14,6 +14,14 @@ import { createViewEnvironment } from './views';
 
 const FLASH_COOKIE = 'flash';
 
+/** What an irreversible action says before it is done (publish, submit a groupement, remove a member). */
+export interface Confirmation {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  cancelHref: string;
+}
+
 export interface Flash {
   type: 'success' | 'info' | 'warning' | 'error';
   message: string;
@@ -105,7 +113,22 @@ export class PageRenderer {
       errors: errors.byField,
       errorList: errors.list,
     };
-    return this.env.render(view, context);
+    const html = this.env.render(view, context);
+    if (errors.list.length < 2) return html;
+    // The summary lists errors in the order of their fields on the page, whatever order the checks found them.
+    const ordered = inPageOrder(errors.list, html);
+    return ordered === errors.list ? html : this.env.render(view, { ...context, errorList: ordered });
+  }
+
+  /**
+   * Irreversible actions ask first: a form posted without `confirm=oui` gets a page that says what will
+   * happen and posts again to the same address with it. A plain page, so it works with or without JavaScript.
+   * Returns true when the action may go ahead.
+   */
+  confirmed(req: PageRequest, res: Response, body: Record<string, unknown> | undefined, confirmation: Confirmation): boolean {
+    if (body?.confirm === 'oui') return true;
+    this.render(req, res, 'confirm.njk', { pageTitle: confirmation.title, confirmation: { ...confirmation, action: req.originalUrl ?? req.url } });
+    return false;
   }
 
   /** 303 after a POST so a reload does not resubmit; an optional message shows on the next page. */
@@ -180,6 +203,18 @@ export class PageRenderer {
   private cookieOptions(maxAge?: number): CookieOptions {
     return { httpOnly: true, sameSite: 'lax', secure: this.config.cookieSecure, path: '/', ...(maxAge ? { maxAge } : {}) };
   }
+}
+
+/** Errors sorted by where their field's id first appears in the page; those without a field keep their place first. */
+export function inPageOrder<T extends { href?: string }>(list: T[], html: string): T[] {
+  const position = (e: T) => {
+    if (!e.href) return -1;
+    const at = html.indexOf(`id="${e.href.slice(1)}"`);
+    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+  };
+  const keyed = list.map((e, i) => ({ e, i, at: position(e) }));
+  const sorted = [...keyed].sort((a, b) => a.at - b.at || a.i - b.i);
+  return sorted.every((k, i) => k.i === i) ? list : sorted.map((k) => k.e);
 }
 
 function refererPath(req: Request): string {

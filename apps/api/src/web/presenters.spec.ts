@@ -1,4 +1,4 @@
-import { CommuneLike, ReferenceLookup, interventionAreaText, pagination, resolvePlace, sectorGroupsWithOptions, boundedInt } from './presenters';
+import { CommuneLike, ReferenceLookup, interventionAreaText, pagination, resolvePlace, sectorGroupsWithOptions, boundedInt, ruleCodes, scoreBreakdownLines, scoreCriterionLabel, withoutRuleCodes, resolveDepartmentCodes, departmentNames } from './presenters';
 
 const commune = (code: string, name: string, postCodes: string[], population: number, department = code.slice(0, 2)): CommuneLike => ({
   code,
@@ -100,5 +100,34 @@ describe('pagination', () => {
     expect(boundedInt('0', 1, 1, 100)).toBe(1);
     expect(boundedInt('2e3', 1, 1, 100)).toBe(1);
     expect(boundedInt(undefined, 1, 1, 100)).toBe(1);
+  });
+});
+
+describe('plain French on pages', () => {
+  it('names every score criterion in French, never printing a raw key', () => {
+    expect(scoreCriterionLabel('sectorFit')).toBe('Secteur d’activité');
+    expect(scoreCriterionLabel('capacity')).toBe('Capacité');
+    expect(scoreCriterionLabel('somethingNew')).toBe('Autre critère');
+    expect(scoreBreakdownLines({ cohesion: 12.5, memberCost: -3 })).toEqual([
+      { label: 'Cohésion du groupement', points: 12.5 },
+      { label: 'Nombre de membres (coût de coordination)', points: -3 },
+    ]);
+  });
+
+  it('takes the internal rule codes out of messages, keeping the legal references', () => {
+    expect(withoutRuleCodes('Entreprise adaptée (EA) : éligible à un lot réservé aux EA, ESAT et SIAE (art. L2113-14), règle V13.')).toBe(
+      'Entreprise adaptée (EA) : éligible à un lot réservé aux EA, ESAT et SIAE (art. L2113-14).',
+    );
+    expect(withoutRuleCodes('L’acheteur ne peut pas imposer de forme (R2142-22, V6).')).toBe('L’acheteur ne peut pas imposer de forme (R2142-22).');
+    expect(withoutRuleCodes('Heures d’insertion : 300 h requises (V18).')).toBe('Heures d’insertion : 300 h requises.');
+    expect(withoutRuleCodes('Lot 2 écarté (V13, fiche DAJ du 23/09/2015).')).toBe('Lot 2 écarté (fiche DAJ du 23/09/2015).');
+    expect(ruleCodes(['(V18) et V6', 'règle V13'])).toEqual(['V6', 'V13', 'V18']);
+  });
+});
+
+describe('departments by name', () => {
+  it('reads names, numbers and « name (number) », keeps what it does not know for the service to refuse', () => {
+    expect(resolveDepartmentCodes('Rhône, ain ; 38, Corse-du-Sud, Isère (38), Nulle-Part')).toEqual(['69', '01', '38', '2A', 'Nulle-Part']);
+    expect(departmentNames(['69', '01'])).toBe('Rhône (69), Ain (01)');
   });
 });

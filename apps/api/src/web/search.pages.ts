@@ -7,7 +7,7 @@ import { ClaimsService, StructuresService } from '@app/catalogue';
 import { INCLUSIVE_KINDS } from '@app/domain';
 import { ReferenceService } from '@app/reference';
 import { SearchAnswer, SearchService } from '@app/search';
-import { ContractEvidenceService, StructureContractView } from '@app/tenders';
+import { ContractEvidenceService, StructureContractView, readableTitle } from '@app/tenders';
 import { Public } from '../auth/auth.guard';
 import { FormBody, queryString, text } from './forms';
 import { PageRenderer, PageRequest, problemOf } from './page-renderer';
@@ -20,6 +20,7 @@ import {
   sectorGroupsWithOptions,
   sectorLabel,
   sectorSelectOptions,
+  cpvLabel,
 } from './presenters';
 import { SEARCH_PER_PAGE, SEARCH_RADII, parseSearchForm } from './search-form';
 
@@ -64,6 +65,7 @@ export class SearchPages {
       {
         pageTitle: form.values.page > 1 ? `${title} – page ${form.values.page}` : title,
         searchTarget: 'q',
+        resultsTarget: result ? 'resultats' : undefined,
         values: { ...form.values, commune: form.place ? communeLabel(form.place) : form.values.commune },
         place: form.place,
         errors: form.errors,
@@ -87,6 +89,15 @@ export class SearchPages {
   }
 
   /** Suggestions for the place field (small script); the field also works typed by hand without it. */
+  /** CPV suggestions for the tender form: codes chosen by the words of their label. */
+  @Public()
+  @Get('cpv.json')
+  cpvSuggestions(@Query('q') q: unknown, @Res() res: Response) {
+    const query = typeof q === 'string' ? q.slice(0, 100) : '';
+    const found = this.reference.index.searchCpv(query, 15);
+    res.set('Cache-Control', 'public, max-age=3600').json(found.map((c) => ({ code: c.code8, label: cpvLabel(c) })));
+  }
+
   @Public()
   @Get('communes.json')
   communes(@Query('q') q: unknown, @Res() res: Response) {
@@ -104,8 +115,16 @@ export class SearchPages {
       if (problemOf(error)?.status === 404) return []; // delisted: the tenders feature no longer lists it
       throw error;
     }
-    return items.map((c) => ({
-      title: c.title,
+    // The DECP lists some contracts twice (a record per holder or per modification): one line each.
+    const seen = new Set<string>();
+    const unique = items.filter((c) => {
+      const key = [readableTitle(c.title).toLowerCase(), c.buyer?.name ?? '', c.notifiedOn?.slice(0, 4) ?? '', c.amountEur ?? ''].join('|');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return unique.map((c) => ({
+      title: readableTitle(c.title),
       buyerName: c.buyer?.name ?? null,
       year: c.notifiedOn ? Number(c.notifiedOn.slice(0, 4)) : null,
       amountEur: c.amountEur,
@@ -140,6 +159,8 @@ export class SearchPages {
       canEdit,
       canClaim,
       myClaim,
+      // A register row nobody has claimed: its facts are the 2020 list's, the page says so and invites a claim.
+      fromUnclaimedRegister: structure.source === 'register' && entity?.ownerId === null,
       contracts: await this.contractsWon(structure.id),
       backLink: safeBackLink(text(req.query as FormBody, 'retour')),
     });

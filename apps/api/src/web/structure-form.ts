@@ -4,7 +4,7 @@
 import type { FieldError } from '@app/common';
 import type { InterventionArea } from '@app/domain';
 import { FormBody, checked, compact, group, indexedGroups, list, numberField, optionalText, renameErrorFields, text } from './forms';
-import { ReferenceLookup, communeLabel, resolvePlace } from './presenters';
+import { ReferenceLookup, communeLabel, departmentNames, resolveDepartmentCodes, resolvePlace } from './presenters';
 
 /** Empty rows offered after the filled ones (offers, references), so nothing needs JavaScript. */
 export const EXTRA_ROWS = 2;
@@ -104,7 +104,7 @@ export function structureFormValues(structure: EditableStructure, reference: Ref
     commune: commune ? communeLabel(commune) : '',
     areaType: area.type,
     radiusKm: area.type === 'radius' ? String(area.radiusKm) : '50',
-    departments: area.type === 'departments' ? area.codes.join(', ') : '',
+    departments: area.type === 'departments' ? departmentNames(area.codes) : '',
     regions: area.type === 'regions' ? [...area.codes] : [],
     sectors: [...structure.sectors],
     prestationTypes: [...structure.prestationTypes],
@@ -195,7 +195,7 @@ export function parseStructureForm(input: FormBody, mode: 'create' | 'update', r
       interventionArea = { type: 'national' };
       break;
     case 'departments':
-      interventionArea = { type: 'departments', codes: splitList(values.departments) };
+      interventionArea = { type: 'departments', codes: resolveDepartmentCodes(values.departments) };
       break;
     case 'regions':
       interventionArea = { type: 'regions', codes: values.regions };

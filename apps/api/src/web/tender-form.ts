@@ -3,7 +3,7 @@
 // the API's own DTO and the tenders service. Pure.
 import type { FieldError } from '@app/common';
 import { FormBody, checked, compact, group, indexedGroups, numberField, optionalText, percentField, text } from './forms';
-import { ReferenceLookup, communeLabel, resolvePlace } from './presenters';
+import { ReferenceLookup, communeLabel, resolveCpvEntries, resolvePlace } from './presenters';
 
 export const EXTRA_WORK_PACKAGE_ROWS = 2;
 export const TENDER_ACTIONS = ['save', 'preview', 'add-lot', 'remove-lot'] as const;
@@ -290,12 +290,14 @@ export function parseTenderForm(input: FormBody, reference: ReferenceLookup): Pa
   if (values.responseDeadline && !deadline) errors.push({ field: 'responseDeadline', message: 'Date invalide (jj/mm/aaaa et heure)' });
   if (!values.responseDeadline) errors.push({ field: 'responseDeadline', message: 'Indiquez la date limite de réponse' });
   const duration = /^\d+$/.test(values.durationMonths) ? Number(values.durationMonths) : Number.NaN;
+  const tenderCpv = resolveCpvEntries(values.cpvCodes, reference);
+  if (tenderCpv.errors.length) errors.push({ field: 'cpvCodes', message: tenderCpv.errors.join(' ; ') });
 
   const body = compact({
     title: values.title,
     description: values.description || undefined,
     buyer: compact({ name: values.buyerName, kind: values.buyerKind, siret: values.buyerSiret || undefined }),
-    cpvCodes: splitCodes(values.cpvCodes),
+    cpvCodes: tenderCpv.codes,
     executionCommuneCode: place.commune?.code ?? (values.executionCommune || ''),
     responseDeadline: deadline ?? values.responseDeadline,
     startDate: values.startDate || undefined,
@@ -342,7 +344,7 @@ export const TENDER_FIELD_LABELS: Record<string, string> = {
   'buyer.name': 'Acheteur',
   'buyer.kind': 'Type d’acheteur',
   'buyer.siret': 'SIRET de l’acheteur',
-  cpvCodes: 'Codes CPV',
+  cpvCodes: 'Activité (codes CPV)',
   executionCommune: 'Commune d’exécution',
   responseDeadline: 'Date limite de réponse',
   startDate: 'Début d’exécution',

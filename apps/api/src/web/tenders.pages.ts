@@ -15,15 +15,19 @@ import {
   prestationLabel,
   reservationLabel,
   type CandidateCriterion,
+  structureKindLabel,
 } from '@app/domain';
+import { StructuresService } from '@app/catalogue';
+import { loadDepartments } from '@app/reference';
 import { ReferenceService } from '@app/reference';
 import { CandidatesService, LotAdviceService, TenderInput, TenderPatch, TenderView, TendersService, effectiveSectors, lotInsertionHours } from '@app/tenders';
 import { Public, Roles } from '../auth/auth.guard';
 import { CreateTenderDto, UpdateTenderDto } from '../tenders/tender.dto';
 import { lotAdviceViews } from './lot-advice.pages';
-import { FormBody, mergeFieldErrors, compact, numberField, percentField, text, validateAs } from './forms';
+import { FormBody, mergeFieldErrors, compact, numberField, percentField, queryString, text, validateAs } from './forms';
 import { CsrfGuard, PageRenderer, PageRequest, formProblem } from './page-renderer';
-import { boundedInt, capitalise, interventionAreaText, pagination, sectorSelectOptions } from './presenters';
+import { csvLine } from '../search/export-writer';
+import { boundedInt, capitalise, interventionAreaText, pagination, sectorSelectOptions, withoutRuleCodes } from './presenters';
 import {
   TENDER_FIELD_LABELS,
   TenderFormValues,
@@ -41,6 +45,8 @@ const SOCIAL_CLAUSE_LABELS: Record<string, string> = {
   INSERTION_OBJECT: 'Insertion comme objet du marché',
 };
 const CANDIDATES_PER_PAGE = 20;
+/** « Réponse dans les N jours » filter of the tender list. */
+const DEADLINE_CHOICES = [7, 30, 90];
 
 interface LotEstimateInput {
   estimatedAmountEur?: number;
@@ -59,6 +65,7 @@ export class TendersPages {
     private readonly candidates: CandidatesService,
     private readonly reference: ReferenceService,
     private readonly advice: LotAdviceService,
+    private readonly structures: StructuresService,
   ) {}
 
   @Public()
@@ -66,17 +73,34 @@ export class TendersPages {
   async list(@Req() req: PageRequest, @Res() res: Response, @Query() query: FormBody) {
     const page = boundedInt(text(query, 'page'), 1, 1, 10_000);
     const q = text(query, 'q').slice(0, 200);
-    const published = await this.tenders.list({ status: 'published', q: q || undefined, page, perPage: 20 }, req.account);
+    // Filters: unknown values are ignored (links people edit), never an error page.
+    const department = loadDepartments().some((d) => d.code === text(query, 'departement')) ? text(query, 'departement') : '';
+    const sector = this.reference.sector(text(query, 'secteur')) ? text(query, 'secteur') : '';
+    const reservation = (RESERVATIONS as readonly string[]).includes(text(query, 'reservation')) ? text(query, 'reservation') : '';
+    const deadline = DEADLINE_CHOICES.includes(Number(text(query, 'echeance'))) ? Number(text(query, 'echeance')) : undefined;
+    const published = await this.tenders.list(
+      { status: 'published', q: q || undefined, department: department || undefined, sector: sector || undefined, reservation: reservation || undefined, deadlineWithinDays: deadline, page, perPage: 20 },
+      req.account,
+    );
     const mine = req.account && (req.account.role === 'buyer' || req.account.role === 'admin')
       ? await this.tenders.list({ mine: true, page: 1, perPage: 100 }, req.account)
       : undefined;
+    const filtered = !!(q || department || sector || reservation || deadline);
     this.pages.render(req, res, 'tenders/list.njk', {
       pageTitle: page > 1 ? `Appels d’offres – page ${page}` : 'Appels d’offres',
+      resultsTarget: 'resultats',
       published,
+      // Drafts and own tenders once, above; the published list below never repeats them.
       mine: mine?.items.filter((t) => t.status !== 'published' || !published.items.some((p) => p.id === t.id)) ?? [],
       q,
+      filters: { department, sector, reservation, deadline: deadline ? String(deadline) : '' },
+      filtered,
+      departmentOptions: [{ value: '', label: 'Tous les départements' }, ...loadDepartments().map((d) => ({ value: d.code, label: `${d.name} (${d.code})` }))],
+      sectorOptions: [{ value: '', label: 'Tous les secteurs' }, ...sectorSelectOptions(this.reference.index)],
+      reservationOptions: [{ value: '', label: 'Réservés ou non' }, ...RESERVATIONS.map((r) => ({ value: r, label: r === 'NONE' ? 'Avec un lot non réservé' : `Avec un lot ${reservationLabel(r)}` }))],
+      deadlineOptions: [{ value: '', label: 'Toutes les dates' }, ...DEADLINE_CHOICES.map((d) => ({ value: String(d), label: `Réponse dans les ${d} jours` }))],
       pager: pagination(published.total, page, 20),
-      linkParams: { q: q || undefined },
+      linkParams: { q: q || undefined, departement: department || undefined, secteur: sector || undefined, reservation: reservation || undefined, echeance: deadline },
     });
   }
 
@@ -164,7 +188,15 @@ export class TendersPages {
   }
 
   @Post(':id/publier')
-  async publish(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
+  async publish(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Body() body: FormBody) {
+    const draft = await this.editable(id, req);
+    const question = {
+      title: `Publier « ${draft.title} » ?`,
+      message: 'Une fois publié, l’appel d’offres est visible de tous, les structures peuvent y répondre et il ne peut plus être modifié.',
+      confirmLabel: 'Publier l’appel d’offres',
+      cancelHref: `/appels-d-offres/${draft.id}`,
+    };
+    if (!this.pages.confirmed(req, res, body, question)) return;
     const tender = await this.tenders.publish(id, req.account!);
     this.pages.redirect(res, `/appels-d-offres/${tender.id}`, { type: 'success', message: 'L’appel d’offres est publié : il est visible de tous et les structures peuvent y répondre.' });
   }
@@ -172,31 +204,84 @@ export class TendersPages {
   @Public()
   @Get(':id/lots/:number/candidats')
   async lotCandidates(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Param('number') numberParam: string, @Query() query: FormBody) {
+    const { tender, lot, includeCompanies, includeDemo, ranked } = await this.rankedCandidates(req, id, numberParam, query);
+    const page = boundedInt(text(query, 'page'), 1, 1, 10_000);
+    const start = (page - 1) * CANDIDATES_PER_PAGE;
+    const base = `/appels-d-offres/${tender.id}/lots/${lot.number}/candidats`;
+    this.pages.render(req, res, 'tenders/candidates.njk', {
+      pageTitle: `Candidats du lot ${lot.number} – ${tender.title}`,
+      resultsTarget: 'resultats',
+      tender,
+      lot,
+      lotSectors: lot.effectiveSectors.map((code) => this.reference.sector(code)?.label ?? code),
+      total: ranked.length,
+      companyCount: ranked.filter((c) => c.structure.kind === 'COMPANY').length,
+      rank0: start,
+      candidates: ranked.slice(start, start + CANDIDATES_PER_PAGE).map((c) => ({
+        ...c,
+        points: criterionPoints(c.scoreBreakdown),
+        reasons: c.reasons.map(withoutRuleCodes),
+        areaText: this.areaText(c.structure),
+      })),
+      // Ordinary companies are never eligible to a reserved lot: no choice to offer there.
+      companiesPossible: lot.reservation === 'NONE',
+      includeCompanies,
+      includeDemo,
+      exportCsv: `${base}/export${queryString({ includeCompanies: includeCompanies ? 'on' : undefined, includeDemo: includeDemo ? 'on' : undefined })}`,
+      pager: pagination(ranked.length, page, CANDIDATES_PER_PAGE),
+      linkParams: { includeCompanies: includeCompanies ? 'on' : undefined, includeDemo: includeDemo ? 'on' : undefined },
+    });
+  }
+
+  /** Every ranked candidate of the lot as CSV for French spreadsheets, with the public contact of each. */
+  @Public()
+  @Get(':id/lots/:number/candidats/export')
+  async lotCandidatesCsv(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Param('number') numberParam: string, @Query() query: FormBody) {
+    const { lot, ranked } = await this.rankedCandidates(req, id, numberParam, query);
+    const contacts = new Map((await this.structures.findByIds(ranked.map((c) => c.structure.id))).map((s) => [s.id, s.contact ?? {}]));
+    const header = ['Rang', 'Nom', 'SIRET', 'Type', 'Score (sur 100)', 'Distance (km)', 'Commune', 'Département', 'Zone d’intervention', 'Ouverte à la co-traitance', 'Éligibilité', 'Pourquoi', 'Site web', 'E-mail', 'Téléphone', 'Fiche'];
+    const rows = ranked.map((c, i) => {
+      const s = c.structure;
+      const contact = contacts.get(s.id) ?? {};
+      return csvLine([
+        i + 1,
+        s.name,
+        s.siret,
+        capitalise(structureKindLabel(s.kind)),
+        c.score,
+        c.distanceKm === null ? null : Math.round(c.distanceKm * 10) / 10,
+        s.communeCode ? (this.reference.commune(s.communeCode)?.name ?? null) : null,
+        s.department ? (this.reference.department(s.department)?.name ?? s.department) : null,
+        this.areaText(s),
+        s.openToCoContracting ? 'oui' : 'non',
+        lot.reservation === 'NONE' ? 'lot non réservé' : c.eligibility.status === 'uncertain' ? 'à vérifier' : c.eligibleForReservation ? 'éligible' : 'non éligible',
+        c.reasons.map(withoutRuleCodes).join(' | '),
+        contact.website ?? null,
+        contact.email ?? null,
+        contact.phone ?? null,
+        `/structures/${s.id}`,
+      ]);
+    });
+    res
+      .status(200)
+      .set('Content-Type', 'text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="candidats-lot-${lot.number}.csv"`)
+      .set('Cache-Control', 'no-store')
+      .send(`\uFEFF${csvLine(header)}${rows.join('')}`);
+  }
+
+  private async rankedCandidates(req: PageRequest, id: string, numberParam: string, query: FormBody) {
     const tender = await this.tenders.get(id, req.account);
     const lot = /^\d{1,3}$/.test(numberParam) ? tender.lots.find((l) => l.number === Number(numberParam)) : undefined;
     if (!lot) throw badRequest('Ce lot n’existe pas', [{ field: 'number', message: `lots de cet appel d’offres : ${tender.lots.map((l) => l.number).join(', ')}` }]);
     const includeCompanies = text(query, 'includeCompanies') === 'on';
     const includeDemo = text(query, 'includeDemo') === 'on';
     const ranked = await this.candidates.rankForLot(tender.id, lot.number, { includeCompanies, includeDemo }, req.account);
-    const page = boundedInt(text(query, 'page'), 1, 1, 10_000);
-    const start = (page - 1) * CANDIDATES_PER_PAGE;
-    this.pages.render(req, res, 'tenders/candidates.njk', {
-      pageTitle: `Candidats du lot ${lot.number} – ${tender.title}`,
-      tender,
-      lot,
-      lotSectors: lot.effectiveSectors.map((code) => this.reference.sector(code)?.label ?? code),
-      total: ranked.length,
-      rank0: start,
-      candidates: ranked.slice(start, start + CANDIDATES_PER_PAGE).map((c) => ({
-        ...c,
-        points: criterionPoints(c.scoreBreakdown),
-        areaText: interventionAreaText(c.structure.interventionArea, this.reference.index, c.structure.communeCode ? this.reference.commune(c.structure.communeCode)?.name : null),
-      })),
-      includeCompanies,
-      includeDemo,
-      pager: pagination(ranked.length, page, CANDIDATES_PER_PAGE),
-      linkParams: { includeCompanies: includeCompanies ? 'on' : undefined, includeDemo: includeDemo ? 'on' : undefined },
-    });
+    return { tender, lot, includeCompanies, includeDemo, ranked };
+  }
+
+  private areaText(structure: { interventionArea: Parameters<typeof interventionAreaText>[0]; communeCode: string | null }): string {
+    return interventionAreaText(structure.interventionArea, this.reference.index, structure.communeCode ? this.reference.commune(structure.communeCode)?.name : null);
   }
 
   private async editable(id: string, req: PageRequest): Promise<TenderView> {

@@ -7,6 +7,7 @@ import nunjucks from 'nunjucks';
 import { formatDecimalFr, formatIntegerFr, formatPercentFr, prestationLabel, reservationLabel, structureKindLabel } from '@app/domain';
 import type { PrestationType, Reservation, StructureKind } from '@app/domain';
 import { fieldId, inputName, queryString } from './forms';
+import { ruleCodes, ruleName, scoreCriterionLabel, withoutRuleCodes } from './presenters';
 
 export const SERVICE_NAME = 'Marché inclusif';
 export const SERVICE_TAGLINE = 'co-traitance et clauses sociales';
@@ -102,6 +103,13 @@ export function createViewEnvironment(options: { cache: boolean }): nunjucks.Env
   env.addFilter('reservationLabel', (r: Reservation) => reservationLabel(r) ?? r);
   /** First letter upper-cased, the rest untouched (nunjucks' capitalize lowercases "(EI)"). */
   env.addFilter('ucfirst', (v: unknown) => (typeof v === 'string' && v ? v[0].toUpperCase() + v.slice(1) : v));
+  env.addFilter('plain', (v: unknown) => (typeof v === 'string' ? withoutRuleCodes(v) : v));
+  // Messages, or items with a `rule` and a `message`: every V-code they cite.
+  env.addFilter('ruleCodes', (v: string | string[] | { rule?: string; message?: string }[]) =>
+    ruleCodes((Array.isArray(v) ? v : [v ?? '']).map((m) => (typeof m === 'string' ? m : `${m.rule ?? ''} ${m.message ?? ''}`))),
+  );
+  env.addFilter('criterionLabel', scoreCriterionLabel);
+  env.addFilter('ruleName', ruleName);
   env.addFilter('fieldId', fieldId);
   env.addFilter('inputName', inputName);
   /** `{{ filters | qs({ page: 2 }) }}`: the current filters with some values replaced, as a query string. */

@@ -13,6 +13,40 @@
     button.addEventListener('click', function () { window.print(); });
   });
 
+  // Filters on a narrow screen: folded once the page is shown, results come first (CSS order).
+  if (window.matchMedia && window.matchMedia('(max-width: 47.99em)').matches) {
+    document.querySelectorAll('details[data-collapse-narrow]').forEach(function (details) { details.open = false; });
+  }
+
+  // Bid composition: the mandataire solidaire option only for a conjoint group; running totals of the split.
+  document.querySelectorAll('[data-only-for-form]').forEach(function (block) {
+    var form = block.closest('form');
+    if (!form) return;
+    var update = function () {
+      var chosen = form.querySelector('input[name="form"]:checked');
+      block.hidden = !!chosen && chosen.value !== block.getAttribute('data-only-for-form');
+    };
+    form.querySelectorAll('input[name="form"]').forEach(function (radio) { radio.addEventListener('change', update); });
+  });
+  document.querySelectorAll('[data-split-total]').forEach(function (cell) {
+    var column = cell.getAttribute('data-split-total');
+    var table = cell.closest('table');
+    var inputs = table.querySelectorAll('input[data-split-column="' + column + '"]');
+    var update = function () {
+      var sum = 0;
+      var readable = true;
+      inputs.forEach(function (input) {
+        var raw = input.value.replace(/\s|%/g, '').replace(',', '.');
+        if (!raw) return;
+        var value = Number(raw);
+        if (isNaN(value)) readable = false; else sum += value;
+      });
+      var rounded = Math.round(sum * 100) / 100;
+      cell.textContent = readable ? String(rounded).replace('.', ',') + ' %' + (Math.abs(rounded - 100) < 0.01 ? '' : ' (100 % attendus)') : 'à corriger';
+    };
+    inputs.forEach(function (input) { input.addEventListener('input', update); });
+  });
+
   function fold(text) {
     return (text || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   }
@@ -41,7 +75,8 @@
     });
   });
 
-  // Commune suggestions: <input data-commune-suggest="datalistId"> fills the datalist as the user types.
+  // Suggestions: <input data-commune-suggest="datalistId" [data-suggest-url="/cpv.json"]> fills the datalist as
+  // the user types (communes by default; anything answering [{ label }]).
   document.querySelectorAll('[data-commune-suggest]').forEach(function (input) {
     var datalist = document.getElementById(input.getAttribute('data-commune-suggest'));
     if (!datalist) return;
@@ -51,7 +86,7 @@
       var q = input.value.trim();
       if (q.length < 2) return;
       timer = setTimeout(function () {
-        fetch('/communes.json?q=' + encodeURIComponent(q), { headers: { Accept: 'application/json' } })
+        fetch((input.getAttribute('data-suggest-url') || '/communes.json') + '?q=' + encodeURIComponent(q), { headers: { Accept: 'application/json' } })
           .then(function (r) { return r.ok ? r.json() : []; })
           .then(function (communes) {
             datalist.innerHTML = '';

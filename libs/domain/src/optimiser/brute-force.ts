@@ -4,9 +4,11 @@
 //  - SOLIDAIRE: shares are continuous, and each lot is an LP
 //      max Σ_p Σ_s v_sp x_sp + ρ·min(H, Σ h_sp x_sp)   over Σ_s x_sp = 1,
 //    solved exactly through its dual min_{μ∈[0,ρ]} Σ_p max_s (v_sp + μ h_sp) + (ρ − μ) H,
-//    a convex piecewise-linear function minimised at one of its breakpoints.
+//    a convex piecewise-linear function minimised at one of its breakpoints. The anchor's minimum work
+//    (Σ_p x_ap ≥ w) couples the lots: its Lagrangian min_{λ≥0} Σ_lots LP_l(v + λ·[s = a]) − λw is convex in λ
+//    and minimised by ternary search.
 import type { GroupForm } from '../vocabulary';
-import { type Instance, buildInstance, memberValue, mustPerformInConjoint, shareValue } from './instance';
+import { type Instance, buildInstance, memberValue, minimumWork, mustPerformInConjoint, shareValue } from './instance';
 import { requestedForms } from './ranking';
 import type { OptimiserInput } from './types';
 
@@ -116,12 +118,44 @@ function bestConjoint(instance: Instance, members: number[]): number | null {
 
 function bestSolidaire(instance: Instance, members: number[]): number | null {
   const staff = hasStaffProvider(instance, members);
-  let value = membersTerm(instance, members, 'SOLIDAIRE');
-  for (const lot of instance.lots) {
-    const lotValue = bestSolidaireLot(instance, members, lot.packageIndexes, lot.requiredHours, lot.insertionRewardPerHour, staff);
-    if (lotValue === null) return null;
-    value += lotValue;
+  const anchor = instance.anchorIndex !== null && members.includes(instance.anchorIndex) ? instance.anchorIndex : null;
+  const minWork = anchor === null ? 0 : minimumWork(instance, anchor, 'SOLIDAIRE');
+  // The lots' value when the anchor's shares earn `bonus` more each (the Lagrange multiplier of its minimum work).
+  const lotsValue = (bonus: number): number | null => {
+    let sum = 0;
+    for (const lot of instance.lots) {
+      const lotValue = bestSolidaireLot(instance, members, lot.packageIndexes, lot.requiredHours, lot.insertionRewardPerHour, staff, anchor, bonus);
+      if (lotValue === null) return null;
+      sum += lotValue;
+    }
+    return sum;
+  };
+  let work = lotsValue(0);
+  if (work === null) return null;
+  if (minWork > 0) {
+    const anchorOptions = instance.packages.filter((p) => instance.candidates[anchor!].optionByPackage.has(p.index)).length;
+    if (anchorOptions < minWork) return null;
+    // Past this bonus the anchor takes every package it can: the dual only grows.
+    let high = 1;
+    for (const pkg of instance.packages) {
+      const reward = instance.lots[pkg.lotIndex].insertionRewardPerHour;
+      for (const m of members) {
+        const option = instance.candidates[m].optionByPackage.get(pkg.index);
+        if (option) high += 2 * (Math.abs(shareValue(option)) + reward * option.insertionHours);
+      }
+    }
+    for (const lot of instance.lots) high += 2 * lot.insertionRewardPerHour * lot.requiredHours;
+    const dual = (bonus: number) => (lotsValue(bonus) as number) - bonus * minWork;
+    let low = 0;
+    for (let i = 0; i < 300; i++) {
+      const a = low + (high - low) / 3;
+      const b = high - (high - low) / 3;
+      if (dual(a) <= dual(b)) high = b;
+      else low = a;
+    }
+    work = Math.min(dual(0), dual((low + high) / 2));
   }
+  const value = membersTerm(instance, members, 'SOLIDAIRE') + work;
   const pooled = members.reduce((sum, m) => sum + (instance.candidates[m].candidate.annualRevenueEur ?? 0), 0);
   return value - instance.capacityPenaltyPerEur * Math.max(0, instance.capacityNeedEur - pooled);
 }
@@ -138,12 +172,14 @@ function bestSolidaireLot(
   requiredHours: number,
   rewardPerHour: number,
   staffProvided: boolean,
+  anchor: number | null = null,
+  anchorBonus = 0,
 ): number | null {
   const choices: Choice[][] = packageIndexes.map((p) =>
     members
-      .map((m) => instance.candidates[m].optionByPackage.get(p))
-      .filter((o) => o !== undefined)
-      .map((o) => ({ value: shareValue(o), hours: o.insertionHours })),
+      .map((m) => ({ m, o: instance.candidates[m].optionByPackage.get(p) }))
+      .filter((x) => x.o !== undefined)
+      .map(({ m, o }) => ({ value: shareValue(o!) + (m === anchor ? anchorBonus : 0), hours: o!.insertionHours })),
   );
   if (choices.some((c) => c.length === 0)) return null;
   const bestValues = choices.reduce((sum, c) => sum + Math.max(...c.map((x) => x.value)), 0);

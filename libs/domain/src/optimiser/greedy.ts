@@ -2,7 +2,7 @@
 // candidate, who joins the group while there is room; then the group is repaired to be lawful
 // (≥ 2 members, every conjoint performer has work). Same instance, same objective as the MIP.
 import type { GroupForm } from '../vocabulary';
-import { type Instance, buildInstance, mustPerformInConjoint, shareValue } from './instance';
+import { type Instance, buildInstance, minimumWork, shareValue } from './instance';
 import type { Solution } from './objective';
 import { compareProposals, requestedForms } from './ranking';
 import { buildProposal } from './proposal';
@@ -30,7 +30,7 @@ export function greedySolution(instance: Instance, form: GroupForm): Solution | 
     members.add(chosen);
     owner[pkg.index] = chosen;
   }
-  if (form === 'CONJOINT' && !giveWorkToIdlePerformers(instance, members, owner)) return null;
+  if (!giveWorkToIdlePerformers(instance, form, members, owner)) return null;
   if (!reachMinimumSize(instance, form, members, owner)) return null;
   return {
     form,
@@ -68,7 +68,7 @@ function cheapestMoveTo(instance: Instance, form: GroupForm, owner: number[], me
   owner.forEach((current, p) => {
     const value = valueOf(instance, member, p);
     if (value === null || current === member) return;
-    const ownerMustKeepWork = form === 'CONJOINT' && mustPerformInConjoint(instance.candidates[current]);
+    const ownerMustKeepWork = minimumWork(instance, current, form) > 0;
     if (ownerMustKeepWork && packagesOf(owner, current).length < 2) return;
     const loss = (valueOf(instance, current, p) ?? 0) - value;
     if (loss < bestLoss) {
@@ -79,11 +79,11 @@ function cheapestMoveTo(instance: Instance, form: GroupForm, owner: number[], me
   return best;
 }
 
-/** R2142-20: a conjoint member that must perform (e.g. the anchor) gets its cheapest package. */
-function giveWorkToIdlePerformers(instance: Instance, members: Set<number>, owner: number[]): boolean {
+/** A member that must perform (a conjoint member, R2142-20; the anchor of a solidaire group) gets its cheapest package. */
+function giveWorkToIdlePerformers(instance: Instance, form: GroupForm, members: Set<number>, owner: number[]): boolean {
   for (const member of [...members]) {
-    if (!mustPerformInConjoint(instance.candidates[member]) || packagesOf(owner, member).length > 0) continue;
-    const p = cheapestMoveTo(instance, 'CONJOINT', owner, member);
+    if (minimumWork(instance, member, form) <= 0 || packagesOf(owner, member).length > 0) continue;
+    const p = cheapestMoveTo(instance, form, owner, member);
     if (p !== null) owner[p] = member;
     else if (member === instance.anchorIndex) return false;
     else members.delete(member);

@@ -117,7 +117,7 @@ export function buildInstance(input: OptimiserInput): InstanceBuild {
   explanations.push(
     `${candidates.length} structure(s) retenue(s) pour l’optimisation sur ${input.candidates.length} candidate(s) : ` +
       `les ${packageQuota(assumptions, packages.length)} meilleures par prestation, les ${assumptions.generalistsKept} meilleures ` +
-      'sur l’ensemble des lots, l’ancre et les structures de mise à disposition les plus proches.',
+      'sur l’ensemble des lots, votre structure et les structures de mise à disposition les plus proches.',
   );
   const capacityNeedEur = assumptions.capacityFactor * totalAmountEur;
   const instance: Instance = {
@@ -156,6 +156,23 @@ export function memberValue(instance: Instance, candidate: InstanceCandidate, fo
 /** Value of an option per unit of share: sector fit minus the amount-weighted distance. */
 export function shareValue(option: ShareOption): number {
   return option.fit - option.distancePenalty;
+}
+
+/**
+ * In a solidaire group every member answers for the whole contract (R2142-20): the structure that asked for
+ * the proposals (the anchor) never joins one for no work. It performs at least this many work packages'
+ * worth (shares are fractions of packages there).
+ */
+export const SOLIDAIRE_ANCHOR_MIN_WORK = 0.25;
+
+/**
+ * Work packages' worth a member performs at least when selected: one in CONJOINT (R2142-20), the anchor's
+ * minimum in SOLIDAIRE, nothing for staff providers (V21) or other solidaire members.
+ */
+export function minimumWork(instance: Pick<Instance, 'candidates' | 'anchorIndex'>, member: number, form: GroupForm): number {
+  const candidate = instance.candidates[member];
+  if (form === 'CONJOINT') return mustPerformInConjoint(candidate) ? 1 : 0;
+  return member === instance.anchorIndex && !candidate.isStaffProvider ? SOLIDAIRE_ANCHOR_MIN_WORK : 0;
 }
 
 /** R2142-20: a conjoint member performs the prestations attributed to it; staff providers excepted (V21). */

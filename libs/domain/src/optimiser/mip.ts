@@ -7,14 +7,14 @@
 //        2 ≤ Σ_s y_s ≤ maxMembers          a GME, bounded size
 //        y_anchor = 1
 //        CONJOINT: x_sp ∈ {0,1}; Σ_p x_sp ≥ y_s for non staff providers       (R2142-20, V7)
-//        SOLIDAIRE: x_sp ∈ [0,1] (shares may be pooled)
+//        SOLIDAIRE: x_sp ∈ [0,1] (shares may be pooled); Σ_p x_anchor,p ≥ w·y_anchor (no work-free requester)
 //        c_l ≤ Σ_{s,p∈l} h_sp x_sp + H_l Σ_{staff s} y_s, 0 ≤ c_l ≤ H_l       insertion hours (V18)
 //        SOLIDAIRE: Σ_s R_s y_s + u ≥ f·A;  CONJOINT: f Σ_p A_p x_sp − u_s ≤ R_s     capacity (V8, soft)
 // (the insertion and capacity rows are written in fractions of H_l and f·A, for numerical scaling).
 // Ineligible, non-serving and excluded kinds never become columns (V13), see ./instance.
 import type { Highs, Model, ModelData } from 'highs';
 import type { GroupForm } from '../vocabulary';
-import { type Instance, memberValue, mustPerformInConjoint, shareValue } from './instance';
+import { type Instance, memberValue, minimumWork, shareValue } from './instance';
 import type { ShareOfPackage, Solution } from './objective';
 
 /** Shares below this are solver noise, not work. */
@@ -250,7 +250,7 @@ export function buildModel(highs: Highs, instance: Instance, form: GroupForm): {
   // A GME of bounded size.
   builder.addRow(instance.minMembers, instance.maxMembers, candidates.map((_, s) => [memberColumn(s), 1] as const));
 
-  if (form === 'CONJOINT') addConjointPerformanceRows(builder, instance, layout);
+  addPerformanceRows(builder, instance, layout, form);
   addInsertionRows(builder, instance, layout);
   if (form === 'SOLIDAIRE') addPooledCapacityRow(builder, instance, layout);
   else addPerMemberCapacityRows(builder, instance, layout);
@@ -272,13 +272,17 @@ function sharesByMember(layout: ColumnLayout): Map<number, Array<{ packageIndex:
   return byMember;
 }
 
-/** R2142-20: Σ_p x_sp ≥ y_s — a conjoint member performs at least one package (staff providers excepted, V21). */
-function addConjointPerformanceRows(builder: ModelBuilder, instance: Instance, layout: ColumnLayout): void {
+/**
+ * Σ_p x_sp ≥ w_s y_s: a conjoint member performs at least one package (R2142-20, staff providers excepted,
+ * V21); in a solidaire group the anchor performs at least SOLIDAIRE_ANCHOR_MIN_WORK of one.
+ */
+function addPerformanceRows(builder: ModelBuilder, instance: Instance, layout: ColumnLayout, form: GroupForm): void {
   const byMember = sharesByMember(layout);
-  instance.candidates.forEach((c, s) => {
-    if (!mustPerformInConjoint(c)) return;
+  instance.candidates.forEach((_, s) => {
+    const work = minimumWork(instance, s, form);
+    if (work <= 0) return;
     const entries = (byMember.get(s) ?? []).map(({ column }) => [column, 1] as const);
-    builder.addRow(0, builder.infinity, [...entries, [layout.memberColumn(s), -1]]);
+    builder.addRow(0, builder.infinity, [...entries, [layout.memberColumn(s), -work]]);
   });
 }
 

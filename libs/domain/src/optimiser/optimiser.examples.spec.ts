@@ -122,6 +122,20 @@ describe('optimiseGroupings — examples', () => {
     );
   });
 
+  it('solidaire: the requesting company always performs part of the work, never a 0 € / 0 h member', async () => {
+    // A weak anchor (low fit, far from the others' quality): left to itself, the model would give it nothing.
+    const weakAnchor = catalogue.map((c) => (c.structureId === 'propre-rhone' ? { ...c, lotScores: { 1: 5 } } : c));
+    const result = await optimiseGroupings({ ...base, candidates: weakAnchor, anchorStructureId: 'propre-rhone', forms: ['SOLIDAIRE'], topK: 5 }, highs);
+    expect(result.proposals.length).toBeGreaterThan(0);
+    for (const proposal of result.proposals) {
+      const anchor = proposal.members.find((m) => m.structureId === 'propre-rhone')!;
+      expect(anchor.estimatedAmountEur).toBeGreaterThanOrEqual(0.25 * 0.3 * 400_000 - 1); // a quarter of the smallest package at least
+      expect(proposal.explanations[0]).toContain('L’entreprise Propreté Rhône, qui demande ces propositions, y réalise donc toujours une part des travaux');
+    }
+    const greedy = greedyBaseline({ ...base, candidates: weakAnchor, anchorStructureId: 'propre-rhone', forms: ['SOLIDAIRE'] });
+    if (greedy) expect(greedy.members.find((m) => m.structureId === 'propre-rhone')!.estimatedAmountEur).toBeGreaterThan(0);
+  });
+
   it('openness to co-contracting: a declared "no" excludes, a register row its owner never updated is proposed with a warning', async () => {
     const withOpenness = (openToCoContracting: OptimiserCandidate['openToCoContracting']) =>
       catalogue.map((c) => (c.structureId === 'net-insertion' ? { ...c, openToCoContracting } : c));

@@ -104,7 +104,12 @@ function assignmentsOf(instance: Instance, solution: Solution, member: number): 
 
 function formExplanation(form: GroupForm, mandataireSolidaire: boolean, instance: Instance): string {
   if (form === 'SOLIDAIRE') {
-    return 'Groupement solidaire : chaque membre est engagé financièrement pour la totalité du marché et les capacités sont appréciées globalement (R2142-20, R2142-25).';
+    const anchor = instance.anchorIndex === null ? null : instance.candidates[instance.anchorIndex];
+    const requester =
+      anchor && !anchor.isStaffProvider
+        ? ` ${capitalise(structureLabel(anchor.candidate.kind, anchor.candidate.name))}, qui demande ces propositions, y réalise donc toujours une part des travaux : on ne s’engage pas sur tout le marché sans y travailler.`
+        : '';
+    return `Groupement solidaire : chaque membre est engagé financièrement pour la totalité du marché et les capacités sont appréciées globalement (R2142-20, R2142-25).${requester}`;
   }
   if (mandataireSolidaire) {
     const why = instance.tender.mandataireSolidaireRequired ? ', exigé par l’acheteur (R2142-24, V5)' : '';

@@ -236,6 +236,23 @@ export class ReferenceIndex {
     return found;
   }
 
+  /**
+   * CPV codes whose label holds every word typed (folded, any order, a word may be the start of a label
+   * word: « nettoy bureaux »), the most general first (shortest label). For choosing codes by words.
+   */
+  searchCpv(query: string, limit = 10): CpvView[] {
+    const words = foldText(query).split(' ').filter((w) => w.length >= 2);
+    if (!words.length) return [];
+    this.foldedCpv ??= [...this.cpvByCode8.values()].map((cpv) => ({ cpv, words: ` ${foldText(cpv.label)}` }));
+    return this.foldedCpv
+      .filter((entry) => words.every((w) => entry.words.includes(` ${w}`)))
+      .sort((a, b) => a.cpv.label.length - b.cpv.label.length || a.cpv.code8.localeCompare(b.cpv.code8))
+      .slice(0, limit)
+      .map((entry) => entry.cpv);
+  }
+
+  private foldedCpv?: { cpv: CpvView; words: string }[];
+
   sector(code: string): SectorView | undefined {
     return this.sectorsByCode.get(code);
   }

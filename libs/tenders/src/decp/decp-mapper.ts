@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { isValidSiret, normaliseSiret, type PrestationType, type Reservation, type SocialClauseType } from '@app/domain';
 import type { ReferenceLookup } from '../reference-lookup';
-import { REPLACEMENT_CHAR, RepairVocabulary, repairText } from './encoding-repair';
+import { REPLACEMENT_CHAR, RepairVocabulary, readableTitle, repairText } from './encoding-repair';
 import { detectFormat, type DecpFormat, type DecpRecord } from './decp-record';
 import { PlaceResolver, type ResolvedPlace } from './place-resolver';
 
@@ -184,7 +184,8 @@ export class DecpMapper {
       return result.text;
     };
 
-    const title = text(record.objet);
+    const objet = text(record.objet);
+    const title = objet ? readableTitle(objet) || null : null;
     if (!title) flags.push('TITLE_MISSING');
     const buyerName = text(record.acheteur?.nom);
     const buyerId = record.acheteur?.id === null || record.acheteur?.id === undefined ? '' : normaliseSiret(String(record.acheteur.id));

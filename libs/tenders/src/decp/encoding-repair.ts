@@ -101,3 +101,25 @@ export function repairText(text: string, vocabulary: RepairVocabulary): RepairRe
   });
   return { text: repairedText, repaired: unrepaired.length === 0, unrepaired };
 }
+
+const HTML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', deg: '°', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç' };
+
+/**
+ * An imported title as a person reads it: HTML line breaks and tags become spaces, entities are decoded,
+ * a lost byte between « N » and a number was « ° » (« N�19C001MN » → « N°19C001MN »), a replacement
+ * character left over is dropped, and spaces are collapsed.
+ */
+export function readableTitle(raw: string): string {
+  return raw
+    .replace(/<br\s*\/?>/gi, ' ')
+    .replace(/<\/?[a-z][^>]*>/gi, ' ')
+    .replace(/&(#\d{1,5}|#x[0-9a-f]{1,4}|[a-z]{2,8});/gi, (entity, name: string) => {
+      if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(parseInt(name.slice(2), 16));
+      if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+      return HTML_ENTITIES[name.toLowerCase()] ?? entity;
+    })
+    .replace(/\b([Nn])\uFFFD\s?(?=\d)/g, '$1°')
+    .replace(/\uFFFD/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
