@@ -3,12 +3,12 @@
 // REDIS_URL the queues run on that PostgreSQL too. Ctrl-C or SIGTERM stops everything, and so does any
 // process dying: the API and worker first, the database last, so nothing half-runs or stays behind.
 import { ChildProcess, fork } from 'node:child_process';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { EmbeddedPostgres, startEmbeddedPostgres } from '@app/persistence/embedded-postgres';
 import { API_MALLOC_ARENA_MAX, API_NODE_FLAGS, IMPORT_NODE_FLAGS } from './api/src/node-flags';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
-const EMBEDDED_DATA_DIR = join(PROJECT_ROOT, '.data', 'postgres');
+const EMBEDDED_DATA_DIR = resolve(process.env.EMBEDDED_POSTGRES_DIR || join(PROJECT_ROOT, '.data', 'postgres'));
 
 const children: ChildProcess[] = [];
 const env: NodeJS.ProcessEnv = { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? API_MALLOC_ARENA_MAX };
@@ -60,7 +60,8 @@ process.on('exit', () => {
 
 async function startEmbeddedDatabase(): Promise<void> {
   const started = Date.now();
-  const dataDir = relative(process.cwd(), EMBEDDED_DATA_DIR) || EMBEDDED_DATA_DIR;
+  const inside = relative(process.cwd(), EMBEDDED_DATA_DIR);
+  const dataDir = inside && !inside.startsWith('..') ? inside : EMBEDDED_DATA_DIR;
   log(`DATABASE_URL is not set: starting the embedded PostgreSQL (data in ${dataDir})`);
   database = await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR, log: (line) => log(line) });
   log(`embedded PostgreSQL up on 127.0.0.1:${database.port} in ${Date.now() - started} ms`);
@@ -75,6 +76,8 @@ async function startEmbeddedDatabase(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // The processes learn from EMBEDDED_POSTGRES_DIR that their database is the embedded one (/health says so).
+  delete env.EMBEDDED_POSTGRES_DIR;
   if (!process.env.DATABASE_URL) await startEmbeddedDatabase();
   if (!process.env.REDIS_URL) log('REDIS_URL is not set: queues and login limits run on PostgreSQL (BullMQ schema "bullmq")');
   if (stopping) return;

@@ -126,8 +126,8 @@ function assertReachable(runAs: RunAs, paths: string[]): void {
       const canEnter = stat.uid === runAs.uid ? stat.mode & 0o100 : stat.gid === runAs.gid ? stat.mode & 0o010 : stat.mode & 0o001;
       if (!canEnter) {
         throw new Error(
-          `The embedded PostgreSQL runs as "${EMBEDDED_POSTGRES_USER}", which cannot enter ${folder}: move the project elsewhere (not under /root), ` +
-            `run npm start as an ordinary user, or set DATABASE_URL to an external PostgreSQL`,
+          `The embedded PostgreSQL runs as "${EMBEDDED_POSTGRES_USER}", which cannot enter ${folder}: keep the project and its data folder ` +
+            `where other users can enter (not under /root), run npm start as an ordinary user, or set DATABASE_URL to an external PostgreSQL`,
         );
       }
     }

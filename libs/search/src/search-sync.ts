@@ -16,7 +16,8 @@ export class SearchSync implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   private searchQueue(): Queue<SearchIndexJob> {
-    this.queue ??= new Queue<SearchIndexJob>(QUEUES.searchIndex, {
+    if (this.queue) return this.queue;
+    this.queue = new Queue<SearchIndexJob>(QUEUES.searchIndex, {
       prefix: this.config.queuePrefix,
       // Fails fast while the queue is down: the outbox row is already committed, the sweep will index it.
       connection: queueConnection(this.config, 'producer'),
