@@ -41,15 +41,15 @@ const WARMUP = Number(arg('warmup', '4'));
 const CORE = arg('core', '1');
 
 const log = (line: string) => console.log(`[bench] ${line}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const percentile = (values: number[], p: number) => {
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 };
 
 
-function tenderInput() {
+export function tenderInput() {
   return {
     title: 'Propreté, espaces verts et linge des équipements municipaux',
     buyer: { name: 'Ville de Lyon (bench)', kind: 'public' as const },
@@ -78,7 +78,7 @@ function tenderInput() {
 }
 
 /** Peak and current resident set of a process, from /proc (Linux). */
-function memoryOf(pid: number): { peakMb: number; rssMb: number } | null {
+export function memoryOf(pid: number): { peakMb: number; rssMb: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
@@ -88,7 +88,7 @@ function memoryOf(pid: number): { peakMb: number; rssMb: number } | null {
   }
 }
 
-function startWorker(config: AppConfig): { child: ChildProcess; ready: Promise<void>; pinned: boolean } {
+export function startWorker(config: AppConfig): { child: ChildProcess; ready: Promise<void>; pinned: boolean } {
   const main = join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const pinned = spawnSync('taskset', ['-c', CORE, 'true']).status === 0;
@@ -116,7 +116,7 @@ function startWorker(config: AppConfig): { child: ChildProcess; ready: Promise<v
   return { child, ready, pinned };
 }
 
-async function waitForRuns(dataSource: DataSource, ids: string[], timeoutMs: number): Promise<void> {
+export async function waitForRuns(dataSource: DataSource, ids: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [{ open }] = await dataSource.query(`SELECT count(*)::int AS open FROM matching_runs WHERE id = ANY($1::uuid[]) AND status IN ('queued','running')`, [ids]);
@@ -126,7 +126,7 @@ async function waitForRuns(dataSource: DataSource, ids: string[], timeoutMs: num
   }
 }
 
-async function hostDescription(dataSource: DataSource) {
+export async function hostDescription(dataSource: DataSource) {
   const [{ server_version: postgres }] = await dataSource.query('SHOW server_version');
   const redis = spawnSync('redis-server', ['--version']).stdout?.toString().match(/v=(\S+)/)?.[1] ?? 'unknown';
   return {
@@ -140,7 +140,7 @@ async function hostDescription(dataSource: DataSource) {
 }
 
 /** When no demo company serves Lyon (the demo catalogue is random), an ordinary cleaning company of Lyon signs up. */
-async function benchCompany(api: INestApplicationContext): Promise<{ id: string; name: string; communeCode: string | null }> {
+export async function benchCompany(api: INestApplicationContext): Promise<{ id: string; name: string; communeCode: string | null }> {
   const owner = (await api.get(AuthService).register({ email: `bench-company-${process.pid}@example.org`, password: 'un mot de passe de bench', role: 'company', displayName: 'Bench' }, 'bench')).created!;
   const company = await api.get(StructuresService).create(
     { id: owner.id, role: owner.role },
@@ -259,7 +259,7 @@ interface RequestGroup {
   proposalsMedian: number;
 }
 
-interface Phase {
+export interface Phase {
   label: string;
   runs: number;
   failed: number;
@@ -269,7 +269,7 @@ interface Phase {
   byRequest: Record<string, RequestGroup | null>;
 }
 
-async function summarise(dataSource: DataSource, label: string, ids: string[]): Promise<Phase> {
+export async function summarise(dataSource: DataSource, label: string, ids: string[]): Promise<Phase> {
   const rows: { status: string; mix: string; started: Date; finished: Date; serviceMs: number; proposals: number; candidates: number; kept: number; solveMs: number }[] =
     await dataSource.query(
       `SELECT r.status, CASE WHEN r.params ? 'anchorStructureId' THEN 'anchored' ELSE 'lots ' || (r.params->'lots')::text END AS mix,
@@ -344,9 +344,12 @@ function writeOut(results: any): void {
   writeFileSync(readmePath, readme.replace(/<!-- results:start -->[\s\S]*<!-- results:end -->/, `<!-- results:start -->\n${lines.join('\n')}\n<!-- results:end -->`));
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((error) => {
-    console.error('[bench] failed:', error);
-    process.exit(1);
-  });
+// queue-backends.ts reuses the helpers above.
+if (require.main === module) {
+  main()
+    .then(() => process.exit(0))
+    .catch((error) => {
+      console.error('[bench] failed:', error);
+      process.exit(1);
+    });
+}
