@@ -63,6 +63,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     { ...runAs, detached: true, stdio: ['ignore', logFd, logFd] },
   );
   closeSync(logFd);
+  // The server must not keep its owner alive (jest would never exit): owners stop it, or SIGINT it on 'exit'.
+  server.unref();
   let running = true;
   const exited = new Promise<void>((done) => server.once('exit', () => ((running = false), done())));
   const url = (database: string) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
