@@ -22,7 +22,7 @@ import { ApiModule } from '../../apps/api/src/api.module';
 import { AuthService } from '../../apps/api/src/auth/auth.service';
 import { seedDatabase } from '../../apps/cli/seed';
 import { dropDatabase } from '../support/database';
-import { Phase, benchCompany, hostDescription, memoryOf, percentile, round, sleep, startWorker, summarise, tenderInput, waitForRuns } from './run';
+import { Phase, benchCompany, drainOutbox, hostDescription, memoryOf, percentile, round, sampleRss, sleep, startWorker, summarise, tenderInput, waitForRuns } from './run';
 
 const ROOT = findProjectRoot();
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/inclusion_bench_queue_backends';
@@ -69,18 +69,10 @@ async function measure(backend: QueueBackend, base: AppConfig, tenderId: string,
   const api: INestApplicationContext = await NestFactory.createApplicationContext(ApiModule.forRoot(config), { logger: ['error', 'warn'] });
   const dataSource = api.get(DataSource);
   const { child, ready } = startWorker(config);
-  let peakSampledMb = 0;
-  const sampler = setInterval(() => {
-    const memory = child.pid ? memoryOf(child.pid) : null;
-    if (memory) peakSampledMb = Math.max(peakSampledMb, memory.rssMb);
-  }, 250);
+  const rss = sampleRss(child);
   try {
     await ready;
-    for (let i = 0; i < 600; i++) {
-      const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM search_outbox`);
-      if (n === 0) break;
-      await sleep(500);
-    }
+    await drainOutbox(dataSource);
     const runs = api.get(MatchingRunsService);
     const mixes = [{ anchorStructureId: anchorId }, { lots: [1, 2] }, { lots: [3] }];
     const warmup: string[] = [];
@@ -94,9 +86,9 @@ async function measure(backend: QueueBackend, base: AppConfig, tenderId: string,
     const indexLagMs = await indexLag(dataSource, api.get(SearchSync), LAG_TRIALS);
     log(`${backend}: index lag median ${indexLagMs.median} ms, p95 ${indexLagMs.p95} ms`);
     const memory = child.pid ? memoryOf(child.pid) : null;
-    return { backend, matching, indexLagMs, workerPeakRssMb: Math.max(memory?.peakMb ?? 0, peakSampledMb) };
+    return { backend, matching, indexLagMs, workerPeakRssMb: Math.max(memory?.peakMb ?? 0, rss.peakMb()) };
   } finally {
-    clearInterval(sampler);
+    rss.stop();
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
     await api.close();

@@ -116,6 +116,25 @@ export function startWorker(config: AppConfig): { child: ChildProcess; ready: Pr
   return { child, ready, pinned };
 }
 
+/** The largest resident set seen every 250 ms (VmHWM misses nothing, this survives the process's end). */
+export function sampleRss(child: ChildProcess): { peakMb: () => number; stop: () => void } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    const memory = child.pid ? memoryOf(child.pid) : null;
+    if (memory) peak = Math.max(peak, memory.rssMb);
+  }, 250);
+  return { peakMb: () => peak, stop: () => clearInterval(timer) };
+}
+
+/** The worker also drains the search outbox the seed filled: let it finish so it does not share the core. */
+export async function drainOutbox(dataSource: DataSource): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM search_outbox`);
+    if (n === 0) return;
+    await sleep(500);
+  }
+}
+
 export async function waitForRuns(dataSource: DataSource, ids: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -181,22 +200,10 @@ async function main(): Promise<void> {
   log(`tender ${tender.id}: 3 lots in Lyon; anchor company: ${anchor.name} (${anchor.communeCode})`);
 
   const { child, ready, pinned } = startWorker(config);
-  let peakSampledMb = 0;
-  const sampler = setInterval(() => {
-    const memory = child.pid ? memoryOf(child.pid) : null;
-    if (memory) peakSampledMb = Math.max(peakSampledMb, memory.rssMb);
-  }, 250);
+  const rss = sampleRss(child);
   try {
     await ready;
-    // The worker also drains the search outbox the seed filled: let it finish so it does not share the core.
-    const drainOutbox = async () => {
-      for (let i = 0; i < 600; i++) {
-        const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM search_outbox`);
-        if (n === 0) return;
-        await sleep(500);
-      }
-    };
-    await drainOutbox();
+    await drainOutbox(dataSource);
     const runs = api.get(MatchingRunsService);
     const caller = { id: buyer.id, role: buyer.role };
     // What users ask, in turn: a company anchoring its bid (default lots: only lot 1 is open to it, V13);
@@ -223,7 +230,7 @@ async function main(): Promise<void> {
     // optimiser leaves them out: phase 1 solves over the demo structures only. Phase 2 is a catalogue where the
     // register's structures have opted in — every serving structure is a potential member, the heavier case.
     const [, opened] = await dataSource.query(`UPDATE structures SET open_to_co_contracting = true WHERE source = 'register' AND NOT open_to_co_contracting`);
-    await drainOutbox();
+    await drainOutbox(dataSource);
     phases.push(await phase(`register opted in to co-contracting (${opened} structures)`));
 
     const memory = child.pid ? memoryOf(child.pid) : null;
@@ -235,14 +242,14 @@ async function main(): Promise<void> {
       tender: { id: tender.id, lots: 3, place: 'Lyon (69123)', anchor: { id: anchor.id, name: anchor.name, communeCode: anchor.communeCode } },
       runsPerPhase: RUNS,
       phases,
-      workerPeakRssMb: Math.max(memory?.peakMb ?? 0, peakSampledMb),
+      workerPeakRssMb: Math.max(memory?.peakMb ?? 0, rss.peakMb()),
       workerRssAtEndMb: memory?.rssMb ?? null,
       totalBenchSeconds: round((Date.now() - started) / 1000, 0),
     };
     writeOut(results);
     console.log(JSON.stringify(results, null, 2));
   } finally {
-    clearInterval(sampler);
+    rss.stop();
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
     await api.close();
