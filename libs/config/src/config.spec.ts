@@ -36,9 +36,9 @@ describe('loadConfig', () => {
 
   it('generates no demo structure in production unless asked; 400 in development', () => {
     const secret = 'a-production-secret-that-is-long-enough-0123';
-    expect(loadConfig({}).demoStructures).toBe(400);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).demoStructures).toBe(0);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DEMO_STRUCTURES: '50' }).demoStructures).toBe(50);
+    expect(loadConfig({ DATABASE_URL }).demoStructures).toBe(400);
+    expect(loadConfig({ DATABASE_URL, NODE_ENV: 'production', JWT_SECRET: secret }).demoStructures).toBe(0);
+    expect(loadConfig({ DATABASE_URL, NODE_ENV: 'production', JWT_SECRET: secret, DEMO_STRUCTURES: '50' }).demoStructures).toBe(50);
   });
 
   it('requires a JWT secret and a Meilisearch URL when they matter', () => {
