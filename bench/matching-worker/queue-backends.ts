@@ -106,7 +106,7 @@ async function main(): Promise<void> {
 
   // The tender and the anchor, created once through the API's services (run.ts does the same).
   const api = await NestFactory.createApplicationContext(ApiModule.forRoot(base), { logger: ['error', 'warn'] });
-  const account = await api.get(AuthService).register({ email: `bench-${process.pid}@example.org`, password: 'un mot de passe de bench', role: 'buyer', displayName: 'Bench' });
+  const account = (await api.get(AuthService).register({ email: `bench-${process.pid}@example.org`, password: 'un mot de passe de bench', role: 'buyer', displayName: 'Bench' }, 'bench')).created!;
   const buyer = { id: account.id, role: 'buyer' as const };
   const tenders = api.get(TendersService);
   const tender = await tenders.create(tenderInput(), buyer);

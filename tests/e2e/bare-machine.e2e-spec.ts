@@ -63,7 +63,7 @@ describe('npm start on a machine with Node only (embedded PostgreSQL, queues on 
     for (;;) {
       if (launcher.exitCode !== null) throw new Error(`npm start exited (${launcher.exitCode}):\n${output.slice(-3000)}`);
       const health = await t.http().get('/health').catch(() => null);
-      if (health?.status === 200) break;
+      if (health?.status === 200 && health.body.status === 'ok') break; // 'indexing' while the seeded register is indexed
       if (Date.now() > deadline) throw new Error(`npm start not up within 240 s:\n${output.slice(-3000)}`);
       await sleep(250);
     }

@@ -48,7 +48,7 @@ describe.each(queueBackends())('login limits kept in %s', (backend) => {
       const forgetful = await signUp(t, 'buyer');
       await login(forgetful.email, 'wrong password!!').expect(401);
       const countersOf = async (email: string) =>
-        (await t.dataSource.query(`SELECT count(*)::int AS n FROM login_throttle WHERE starts_with(key, $1)`, [`${t.config.queuePrefix}:login-failures:${email}:`]))[0].n;
+        (await t.dataSource.query(`SELECT count(*)::int AS n FROM rate_limits WHERE starts_with(key, $1)`, [`${t.config.queuePrefix}:rate:login:${email}:`]))[0].n;
       expect(await countersOf(forgetful.email)).toBe(1);
       await sleep(2100);
       const other = await signUp(t, 'company');
