@@ -41,15 +41,15 @@ const WARMUP = Number(arg('warmup', '4'));
 const CORE = arg('core', '1');
 
 const log = (line: string) => console.log(`[bench] ${line}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const percentile = (values: number[], p: number) => {
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 };
 
 
-function tenderInput() {
+export function tenderInput() {
   return {
     title: 'Propreté, espaces verts et linge des équipements municipaux',
     buyer: { name: 'Ville de Lyon (bench)', kind: 'public' as const },
@@ -78,7 +78,7 @@ function tenderInput() {
 }
 
 /** Peak and current resident set of a process, from /proc (Linux). */
-function memoryOf(pid: number): { peakMb: number; rssMb: number } | null {
+export function memoryOf(pid: number): { peakMb: number; rssMb: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
@@ -88,7 +88,7 @@ function memoryOf(pid: number): { peakMb: number; rssMb: number } | null {
   }
 }
 
-function startWorker(config: AppConfig): { child: ChildProcess; ready: Promise<void>; pinned: boolean } {
+export function startWorker(config: AppConfig): { child: ChildProcess; ready: Promise<void>; pinned: boolean } {
   const main = join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const pinned = spawnSync('taskset', ['-c', CORE, 'true']).status === 0;
@@ -116,7 +116,26 @@ function startWorker(config: AppConfig): { child: ChildProcess; ready: Promise<v
   return { child, ready, pinned };
 }
 
-async function waitForRuns(dataSource: DataSource, ids: string[], timeoutMs: number): Promise<void> {
+/** The largest resident set seen every 250 ms (VmHWM misses nothing, this survives the process's end). */
+export function sampleRss(child: ChildProcess): { peakMb: () => number; stop: () => void } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    const memory = child.pid ? memoryOf(child.pid) : null;
+    if (memory) peak = Math.max(peak, memory.rssMb);
+  }, 250);
+  return { peakMb: () => peak, stop: () => clearInterval(timer) };
+}
+
+/** The worker also drains the search outbox the seed filled: let it finish so it does not share the core. */
+export async function drainOutbox(dataSource: DataSource): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM search_outbox`);
+    if (n === 0) return;
+    await sleep(500);
+  }
+}
+
+export async function waitForRuns(dataSource: DataSource, ids: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [{ open }] = await dataSource.query(`SELECT count(*)::int AS open FROM matching_runs WHERE id = ANY($1::uuid[]) AND status IN ('queued','running')`, [ids]);
@@ -126,7 +145,7 @@ async function waitForRuns(dataSource: DataSource, ids: string[], timeoutMs: num
   }
 }
 
-async function hostDescription(dataSource: DataSource) {
+export async function hostDescription(dataSource: DataSource) {
   const [{ server_version: postgres }] = await dataSource.query('SHOW server_version');
   const redis = spawnSync('redis-server', ['--version']).stdout?.toString().match(/v=(\S+)/)?.[1] ?? 'unknown';
   return {
@@ -140,7 +159,7 @@ async function hostDescription(dataSource: DataSource) {
 }
 
 /** When no demo company serves Lyon (the demo catalogue is random), an ordinary cleaning company of Lyon signs up. */
-async function benchCompany(api: INestApplicationContext): Promise<{ id: string; name: string; communeCode: string | null }> {
+export async function benchCompany(api: INestApplicationContext): Promise<{ id: string; name: string; communeCode: string | null }> {
   const owner = (await api.get(AuthService).register({ email: `bench-company-${process.pid}@example.org`, password: 'un mot de passe de bench', role: 'company', displayName: 'Bench' }, 'bench')).created!;
   const company = await api.get(StructuresService).create(
     { id: owner.id, role: owner.role },
@@ -181,22 +200,10 @@ async function main(): Promise<void> {
   log(`tender ${tender.id}: 3 lots in Lyon; anchor company: ${anchor.name} (${anchor.communeCode})`);
 
   const { child, ready, pinned } = startWorker(config);
-  let peakSampledMb = 0;
-  const sampler = setInterval(() => {
-    const memory = child.pid ? memoryOf(child.pid) : null;
-    if (memory) peakSampledMb = Math.max(peakSampledMb, memory.rssMb);
-  }, 250);
+  const rss = sampleRss(child);
   try {
     await ready;
-    // The worker also drains the search outbox the seed filled: let it finish so it does not share the core.
-    const drainOutbox = async () => {
-      for (let i = 0; i < 600; i++) {
-        const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM search_outbox`);
-        if (n === 0) return;
-        await sleep(500);
-      }
-    };
-    await drainOutbox();
+    await drainOutbox(dataSource);
     const runs = api.get(MatchingRunsService);
     const caller = { id: buyer.id, role: buyer.role };
     // What users ask, in turn: a company anchoring its bid (default lots: only lot 1 is open to it, V13);
@@ -223,7 +230,7 @@ async function main(): Promise<void> {
     // optimiser leaves them out: phase 1 solves over the demo structures only. Phase 2 is a catalogue where the
     // register's structures have opted in — every serving structure is a potential member, the heavier case.
     const [, opened] = await dataSource.query(`UPDATE structures SET open_to_co_contracting = true WHERE source = 'register' AND NOT open_to_co_contracting`);
-    await drainOutbox();
+    await drainOutbox(dataSource);
     phases.push(await phase(`register opted in to co-contracting (${opened} structures)`));
 
     const memory = child.pid ? memoryOf(child.pid) : null;
@@ -235,14 +242,14 @@ async function main(): Promise<void> {
       tender: { id: tender.id, lots: 3, place: 'Lyon (69123)', anchor: { id: anchor.id, name: anchor.name, communeCode: anchor.communeCode } },
       runsPerPhase: RUNS,
       phases,
-      workerPeakRssMb: Math.max(memory?.peakMb ?? 0, peakSampledMb),
+      workerPeakRssMb: Math.max(memory?.peakMb ?? 0, rss.peakMb()),
       workerRssAtEndMb: memory?.rssMb ?? null,
       totalBenchSeconds: round((Date.now() - started) / 1000, 0),
     };
     writeOut(results);
     console.log(JSON.stringify(results, null, 2));
   } finally {
-    clearInterval(sampler);
+    rss.stop();
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
     await api.close();
@@ -259,7 +266,7 @@ interface RequestGroup {
   proposalsMedian: number;
 }
 
-interface Phase {
+export interface Phase {
   label: string;
   runs: number;
   failed: number;
@@ -269,7 +276,7 @@ interface Phase {
   byRequest: Record<string, RequestGroup | null>;
 }
 
-async function summarise(dataSource: DataSource, label: string, ids: string[]): Promise<Phase> {
+export async function summarise(dataSource: DataSource, label: string, ids: string[]): Promise<Phase> {
   const rows: { status: string; mix: string; started: Date; finished: Date; serviceMs: number; proposals: number; candidates: number; kept: number; solveMs: number }[] =
     await dataSource.query(
       `SELECT r.status, CASE WHEN r.params ? 'anchorStructureId' THEN 'anchored' ELSE 'lots ' || (r.params->'lots')::text END AS mix,
@@ -344,9 +351,12 @@ function writeOut(results: any): void {
   writeFileSync(readmePath, readme.replace(/<!-- results:start -->[\s\S]*<!-- results:end -->/, `<!-- results:start -->\n${lines.join('\n')}\n<!-- results:end -->`));
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((error) => {
-    console.error('[bench] failed:', error);
-    process.exit(1);
-  });
+// queue-backends.ts reuses the helpers above.
+if (require.main === module) {
+  main()
+    .then(() => process.exit(0))
+    .catch((error) => {
+      console.error('[bench] failed:', error);
+      process.exit(1);
+    });
+}

@@ -1,4 +1,5 @@
 import { TestApp, createTestApp, signUp } from '../support/test-app';
+import { testRedisUrl } from '../support/test-env';
 
 describe('accounts (register, login, me) and the error shape', () => {
   let t: TestApp;
@@ -9,7 +10,12 @@ describe('accounts (register, login, me) and the error shape', () => {
 
   it('GET /health reports every dependency up', async () => {
     const res = await t.http().get('/health').expect(200);
-    expect(res.body).toEqual({ status: 'ok', checks: { database: 'up', queue: 'up', search: 'up' } });
+    expect(res.body).toEqual({
+      status: 'ok',
+      checks: { database: 'up', queue: 'up', search: 'up' },
+      // The tests' own PostgreSQL (not the embedded one npm start runs), and Redis when the machine has it.
+      backends: { database: 'external', queue: testRedisUrl() ? 'redis' : 'postgres', search: 'postgres' },
+    });
   });
 
   it('registers, logs in and answers /me with the account', async () => {

@@ -1,8 +1,8 @@
 import { Client } from 'pg';
-import { PG_ROOT_URL, templateDatabase } from './test-env';
+import { pgRootUrl, templateDatabase } from './test-env';
 
 export async function withAdminClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: `${PG_ROOT_URL}/postgres` });
+  const client = new Client({ connectionString: `${pgRootUrl()}/postgres` });
   await client.connect();
   try {
     return await work(client);

@@ -1,13 +1,15 @@
 import Redis from 'ioredis';
-import { REDIS_URL } from './test-env';
+import { testRedisUrl } from './test-env';
 
-/** Deletes the keys matching `pattern` (SCAN, never KEYS): queues and counters test apps leave under their prefix. */
+/** Deletes the keys matching `pattern` (SCAN, never KEYS): queues and counters test apps leave under their prefix. No Redis, nothing to do. */
 export function deleteRedisKeys(pattern: string): Promise<number> {
   return deleteRedisKeysWhere(pattern, () => true);
 }
 
 export async function deleteRedisKeysWhere(pattern: string, shouldDelete: (key: string) => boolean): Promise<number> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const url = testRedisUrl();
+  if (!url) return 0;
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
   let deleted = 0;
   try {
     await redis.connect();

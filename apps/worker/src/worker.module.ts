@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
-import { PersistenceModule, RedisModule } from '@app/persistence';
+import { PersistenceModule, RedisModule, queueConnection } from '@app/persistence';
 import { SearchIndexingModule } from '@app/search';
 import { MatchingWorkerModule } from '@app/matching';
 import { MailWorkerModule } from '@app/bids';
@@ -14,8 +14,7 @@ export function bullRootModule(): DynamicModule {
     inject: [APP_CONFIG],
     useFactory: (config: AppConfig) => ({
       prefix: config.queuePrefix,
-      // Workers need blocking commands that wait for Redis to come back rather than failing.
-      connection: { url: config.redisUrl, maxRetriesPerRequest: null },
+      connection: queueConnection(config, 'worker'),
     }),
   });
 }

@@ -1,5 +1,6 @@
 // One typed configuration object, read from the environment once and validated at start.
-// Every default works on a fresh development machine (local PostgreSQL and Redis, no setup).
+// `npm start` needs nothing: without DATABASE_URL it runs an embedded PostgreSQL and sets DATABASE_URL for the
+// processes it starts; without REDIS_URL the queues and login limits live in that same PostgreSQL.
 import { randomBytes } from 'node:crypto';
 
 export type SearchEngine = 'postgres' | 'meilisearch';
@@ -8,8 +9,11 @@ export interface AppConfig {
   env: 'development' | 'production' | 'test';
   port: number;
   databaseUrl: string;
-  redisUrl: string;
-  /** Prefix of every BullMQ key: lets several test runs share one Redis. */
+  /** Set by `npm start` when it runs the embedded PostgreSQL: its data folder (reported by /health). */
+  embeddedDatabaseDir?: string;
+  /** Redis for the queues and login limits; unset = both live in PostgreSQL (see queueBackend). */
+  redisUrl?: string;
+  /** Prefix of every BullMQ key (Redis backend): lets several test runs share one Redis. */
   queuePrefix: string;
   searchEngine: SearchEngine;
   meiliUrl?: string;
@@ -63,7 +67,7 @@ export interface MatchingConfig {
   stalledIntervalMs: number;
   /** Times a job may stall (its worker died) before BullMQ fails it. */
   maxStalledCount: number;
-  /** The API waits at most this long for Redis when queueing; past it the sweeper takes over. */
+  /** The API waits at most this long for the queue when queueing; past it the sweeper takes over. */
   enqueueTimeoutMs: number;
   sweepIntervalMs: number;
   /** A queued run older than this is (re)enqueued by the sweeper (jobId = runId, so never twice). */
@@ -72,8 +76,12 @@ export interface MatchingConfig {
 
 export class ConfigError extends Error {}
 
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/inclusion';
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export type QueueBackend = 'redis' | 'postgres';
+
+/** BullMQ and the login limits run on Redis when REDIS_URL is set, else on the product's PostgreSQL. */
+export function queueBackend(config: Pick<AppConfig, 'redisUrl'>): QueueBackend {
+  return config.redisUrl ? 'redis' : 'postgres';
+}
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, errors: string[]): number {
   const raw = env[name];
@@ -134,11 +142,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     else admin = { email: env.ADMIN_EMAIL.toLowerCase(), password: env.ADMIN_PASSWORD };
   }
 
+  if (!env.DATABASE_URL) {
+    errors.push('DATABASE_URL is not set: `npm start` runs an embedded PostgreSQL by itself, but start:api, start:worker and the CLI commands need DATABASE_URL');
+  }
+
   const config: AppConfig = {
     env: nodeEnv,
     port: int(env, 'PORT', 3000, 1, 65535, errors),
-    databaseUrl: url(env, 'DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:'], errors)!,
-    redisUrl: url(env, 'REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:'], errors)!,
+    databaseUrl: url(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:'], errors) ?? '',
+    embeddedDatabaseDir: env.EMBEDDED_POSTGRES_DIR || undefined,
+    redisUrl: url(env, 'REDIS_URL', undefined, ['redis:', 'rediss:'], errors),
     queuePrefix: env.QUEUE_PREFIX || 'inclusion',
     searchEngine,
     meiliUrl,

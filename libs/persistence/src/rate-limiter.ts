@@ -2,6 +2,7 @@
 // BEFORE the guarded work runs and the caller decides on the count it got back: with N concurrent requests,
 // exactly `limit` of them are let through, never more (issue 13, item 2).
 import Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
 
 export const RATE_LIMITER = Symbol('RATE_LIMITER');
 
@@ -41,5 +42,37 @@ export class RedisRateLimiter implements RateLimiter {
 
   async reset(key: string): Promise<void> {
     await this.redis.del(`${this.prefix}:rate:${key}`).catch(() => undefined);
+  }
+}
+
+/**
+ * The same fixed window in an unlogged table (REDIS_URL unset): one INSERT … ON CONFLICT DO UPDATE counts the
+ * hit under the row lock and returns the count, so concurrent hits each get their own number.
+ */
+export class PostgresRateLimiter implements RateLimiter {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly prefix: string,
+  ) {}
+
+  async hit(key: string, limit: number, windowSec: number): Promise<RateDecision> {
+    try {
+      const [row]: { hits: number; retry_after_sec: number }[] = await this.dataSource.query(
+        `INSERT INTO rate_limits (key, hits, expires_at) VALUES ($1, 1, now() + make_interval(secs => $2))
+         ON CONFLICT (key) DO UPDATE SET
+           hits = CASE WHEN rate_limits.expires_at <= now() THEN 1 ELSE rate_limits.hits + 1 END,
+           expires_at = CASE WHEN rate_limits.expires_at <= now() THEN EXCLUDED.expires_at ELSE rate_limits.expires_at END
+         RETURNING hits, ceil(extract(epoch FROM expires_at - now()))::int AS retry_after_sec`,
+        [`${this.prefix}:rate:${key}`, windowSec],
+      );
+      return { allowed: row.hits <= limit, retryAfterSec: Math.max(1, row.retry_after_sec) };
+    } catch {
+      return { allowed: true, retryAfterSec: 0 };
+    }
+  }
+
+  async reset(key: string): Promise<void> {
+    // Expired rows of other keys go too: the table holds only live windows.
+    await this.dataSource.query(`DELETE FROM rate_limits WHERE key = $1 OR expires_at < now()`, [`${this.prefix}:rate:${key}`]).catch(() => undefined);
   }
 }

@@ -1,8 +1,10 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { RATE_LIMITER, RedisRateLimiter } from './rate-limiter';
+import { DataSource } from 'typeorm';
+import { PostgresRateLimiter, RATE_LIMITER, RedisRateLimiter } from './rate-limiter';
 
+/** The shared ioredis connection, or null when the product runs without Redis (REDIS_URL unset). */
 export const REDIS = Symbol('REDIS');
 
 /**
@@ -16,17 +18,26 @@ export const REDIS = Symbol('REDIS');
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2000 }),
+        config.redisUrl
+          ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2000 })
+          : null,
     },
     // Under the queue prefix: deployments (and test runs) sharing one Redis keep their own counters.
-    { provide: RATE_LIMITER, inject: [REDIS, APP_CONFIG], useFactory: (redis: Redis, config: AppConfig) => new RedisRateLimiter(redis, config.queuePrefix) },
+    // Without Redis (REDIS null), an unlogged PostgreSQL table counts the same way.
+    {
+      provide: RATE_LIMITER,
+      inject: [REDIS, APP_CONFIG, DataSource],
+      useFactory: (redis: Redis | null, config: AppConfig, dataSource: DataSource) =>
+        redis ? new RedisRateLimiter(redis, config.queuePrefix) : new PostgresRateLimiter(dataSource, config.queuePrefix),
+    },
   ],
   exports: [REDIS, RATE_LIMITER],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    const redis = this.redis;
+    await redis?.quit().catch(() => redis.disconnect());
   }
 }

@@ -3,6 +3,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig, QUEUES, SearchIndexJob } from '@app/config';
+import { queueConnection } from '@app/persistence';
 
 export const SEARCH_SYNC_JOB = 'sync';
 const NUDGE_TIMEOUT_MS = 1000;
@@ -15,10 +16,11 @@ export class SearchSync implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   private searchQueue(): Queue<SearchIndexJob> {
-    this.queue ??= new Queue<SearchIndexJob>(QUEUES.searchIndex, {
+    if (this.queue) return this.queue;
+    this.queue = new Queue<SearchIndexJob>(QUEUES.searchIndex, {
       prefix: this.config.queuePrefix,
-      // Fail fast while Redis is down: the outbox row is already committed, the sweep will index it.
-      connection: { url: this.config.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 },
+      // Fails fast while the queue is down: the outbox row is already committed, the sweep will index it.
+      connection: queueConnection(this.config, 'producer'),
     });
     this.queue.on('error', (error) => this.logger.debug(`search-index queue: ${error.message}`));
     return this.queue;

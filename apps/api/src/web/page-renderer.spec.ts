@@ -83,7 +83,7 @@ describe('page cookies', () => {
   }
 
   it('keeps the session in an http-only, SameSite=Lax cookie, Secure when configured, for the token lifetime', () => {
-    const config = { ...loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40) }), cookieSecure: true, jwtExpiresInSec: 3600 };
+    const config = { ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://127.0.0.1/unused', JWT_SECRET: 'x'.repeat(40) }), cookieSecure: true, jwtExpiresInSec: 3600 };
     const { cookies, res } = recorder();
     new PageRenderer(config).startSession(res, 'jwt-token');
     const session = cookies.find((c) => c.name === 'session');
@@ -93,7 +93,7 @@ describe('page cookies', () => {
   });
 
   it('creates the CSRF secret once and accepts the token it printed in forms', () => {
-    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'y'.repeat(40) });
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://127.0.0.1/unused', JWT_SECRET: 'y'.repeat(40) });
     const pages = new PageRenderer(config);
     const { cookies, res } = recorder();
     const req = { cookies: {}, headers: {} } as unknown as Request;
@@ -106,7 +106,7 @@ describe('page cookies', () => {
     // Scripts may send it as a header.
     expect(pages.csrfValid({ ...post, body: {}, headers: { 'x-csrf-token': token } } as unknown as Request)).toBe(true);
     // Another server key (another deployment) does not accept it.
-    expect(new PageRenderer(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'z'.repeat(40) })).csrfValid(post)).toBe(false);
+    expect(new PageRenderer(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://127.0.0.1/unused', JWT_SECRET: 'z'.repeat(40) })).csrfValid(post)).toBe(false);
   });
 });
 
