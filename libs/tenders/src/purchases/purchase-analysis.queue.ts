@@ -1,8 +1,9 @@
-// The API's handle on the purchase-analysis queue (its own connection, failing fast like the matching one),
+// The API's handle on the purchase-analysis queue (its own connection on Redis or PostgreSQL, failing fast like the matching one),
 // and the worker that advises the lines of an uploaded plan with progress.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig, PurchaseAnalysisJob, QUEUES } from '@app/config';
+import { queueConnection } from '@app/persistence';
 import { PurchaseAnalysesService } from './purchase-analyses.service';
 
 const JOB_NAME = 'analyse';
@@ -16,9 +17,9 @@ export class PurchaseAnalysisQueue implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.queue = new Queue<PurchaseAnalysisJob>(QUEUES.purchaseAnalysis, {
       prefix: config.queuePrefix,
-      connection: { url: config.redisUrl, maxRetriesPerRequest: 1, connectTimeout: 2000 },
+      connection: queueConnection(config, 'producer'),
     });
-    this.queue.on('error', (error: Error) => this.logger.warn(`Redis unreachable for the purchase-analysis queue: ${error.message}`));
+    this.queue.on('error', (error: Error) => this.logger.warn(`Purchase-analysis queue unreachable: ${error.message}`));
   }
 
   /** jobId = analysis id: adding twice runs it once. Failures are logged; the analysis stays "queued". */
@@ -46,7 +47,7 @@ export class PurchaseAnalysisWorker implements OnApplicationBootstrap, OnApplica
   onApplicationBootstrap(): void {
     this.worker = new Worker<PurchaseAnalysisJob>(QUEUES.purchaseAnalysis, (job) => this.process(job), {
       prefix: this.config.queuePrefix,
-      connection: { url: this.config.redisUrl, maxRetriesPerRequest: null },
+      connection: queueConnection(this.config, 'worker'),
       concurrency: 1,
     });
     this.worker.on('failed', (job, error) => {
