@@ -53,7 +53,7 @@ describe('advice per lot on the draft tender page', () => {
 
     await lot1.getByRole('button', { name: 'Appliquer au lot 1 : Réserver le lot aux SIAE (L2113-13)' }).click();
     await page.getByText('Lot 1 : « Réserver le lot aux SIAE (L2113-13) » est appliqué au brouillon.').waitFor();
-    await page.locator('section[aria-labelledby="lot-1-title"]').getByText('Réservé aux SIAE (L2113-13)', { exact: false }).first().waitFor();
+    await page.locator('section[aria-labelledby="lot-1-title"]').getByText('réservé aux SIAE (art. L2113-13)', { exact: false }).first().waitFor();
     await lot1.getByText('Appliqué').waitFor();
     expect(await lot1.getByRole('button', { name: /Appliquer au lot 1 : Réserver/ }).count()).toBe(0);
     const stored = await h.t.dataSource.query(`SELECT number, reservation FROM tender_lots WHERE tender_id = $1 ORDER BY number`, [created.body.id]);
