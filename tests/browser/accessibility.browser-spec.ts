@@ -4,9 +4,9 @@
 // content, a visible focus ring on keyboard focus, and error summaries that take the focus and link to
 // their fields. A violation fails with its rule, impact and the CSS selectors of the offending elements.
 import type { Page } from 'playwright-core';
-import { loadConfig } from '@app/config';
 import { BrowserHarness, VIEWPORT, startBrowserHarness } from '../support/browser';
 import { signUp } from '../support/test-app';
+import { testConfig } from '../support/test-env';
 import { createBid, createBidTender, createOwnedStructure } from '../support/bid-fixtures';
 import { waitForSearch } from '../support/web-fixtures';
 
@@ -232,7 +232,7 @@ describe('accessibility of every page type (WCAG 2.1 AA)', () => {
 
   beforeAll(async () => {
     // The copy of a run left « running » must stay so for the whole suite (slow on a loaded machine): no sweeper.
-    const { matching } = loadConfig({ NODE_ENV: 'test' });
+    const { matching } = testConfig('settings-only');
     h = await startBrowserHarness({ worker: true, config: { matching: { ...matching, sweepIntervalMs: 3_600_000, sweepAfterMs: 86_400_000 } } });
     const [buyer, company, supplier] = await Promise.all([signUp(h.t, 'buyer'), signUp(h.t, 'company'), signUp(h.t, 'supplier')]);
     const lead = await createOwnedStructure(h.t, company, { name: 'Paysages Durables SAS', kind: 'COMPANY', communeCode: '69123', sectors: ['entretien-espaces-verts'], annualRevenueEur: 3_000_000 });
