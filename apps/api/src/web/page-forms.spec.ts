@@ -211,6 +211,15 @@ describe('tender form ↔ contract body', () => {
     expect(lot2).toEqual({ number: 2, title: 'Espaces verts', estimatedAmountEur: 120_000, prestationType: 'PREST', reservation: 'L2113-12' });
   });
 
+  it('reads the activity of a lot typed in words or as codes, and names the lot whose words match no CPV entry', () => {
+    const words = { ...input, lots: [{ ...input.lots[0], cpvCodes: 'nettoyage de vitres ; 90910000' }, { ...input.lots[1], cpvCodes: 'zzqx introuvable' }] };
+    const { body, errors } = parseTenderForm(words, reference);
+    const [lot1] = body.lots as Record<string, unknown>[];
+    expect(lot1.cpvCodes).toEqual(expect.arrayContaining(['90910000']));
+    expect((lot1.cpvCodes as string[]).length).toBe(2);
+    expect(errors).toEqual([{ field: 'lots[1].cpvCodes', message: expect.stringContaining('« zzqx introuvable »') }]);
+  });
+
   it('converts Paris local time in summer and winter', () => {
     expect(parisLocalToIso('2027-07-01T09:30')).toBe('2027-07-01T07:30:00.000Z');
     expect(parisLocalToIso('2027-01-01')).toBe('2027-01-01T11:00:00.000Z');

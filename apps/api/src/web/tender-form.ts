@@ -212,7 +212,7 @@ export interface ParsedTenderForm {
   errors: FieldError[];
 }
 
-function parseLot(input: FormBody): { values: LotValues; body: Record<string, unknown> } {
+function parseLot(input: FormBody, reference: ReferenceLookup): { values: LotValues; body: Record<string, unknown>; cpvErrors: string[] } {
   const clause = group(input, 'socialClause');
   const workPackages = indexedGroups(input, 'workPackages').map((wp) => ({ code: text(wp, 'code'), title: text(wp, 'title'), share: text(wp, 'share') }));
   const filled = workPackages.filter((wp) => wp.code || wp.title || wp.share);
@@ -233,11 +233,12 @@ function parseLot(input: FormBody): { values: LotValues; body: Record<string, un
     workPackages: [...filled, ...blankWorkPackages()],
   };
   const numberValue = /^\d+$/.test(values.number) ? Number(values.number) : Number.NaN;
+  const lotCpv = resolveCpvEntries(values.cpvCodes, reference);
   const body = compact({
     number: numberValue,
     title: values.title,
     description: optionalText(input, 'description'),
-    cpvCodes: values.cpvCodes ? splitCodes(values.cpvCodes) : undefined,
+    cpvCodes: lotCpv.codes.length ? lotCpv.codes : undefined,
     sectors: values.sector ? [values.sector] : undefined,
     estimatedAmountEur: numberField(input, 'estimatedAmountEur') ?? Number.NaN,
     prestationType: values.prestationType,
@@ -255,7 +256,7 @@ function parseLot(input: FormBody): { values: LotValues; body: Record<string, un
       ? filled.map((wp) => ({ code: wp.code, title: wp.title, share: percentField(wp, 'share') ?? Number.NaN }))
       : undefined,
   });
-  return { values, body };
+  return { values, body, cpvErrors: lotCpv.errors };
 }
 
 export function parseTenderForm(input: FormBody, reference: ReferenceLookup): ParsedTenderForm {
@@ -263,7 +264,7 @@ export function parseTenderForm(input: FormBody, reference: ReferenceLookup): Pa
   const rawAction = text(input, 'action');
   const [actionName, actionArg] = rawAction.split(':');
   const action = (TENDER_ACTIONS as readonly string[]).includes(actionName) ? (actionName as TenderFormAction) : 'save';
-  const lots = indexedGroups(input, 'lots').map(parseLot);
+  const lots = indexedGroups(input, 'lots').map((lot) => parseLot(lot, reference));
   const values: TenderFormValues = {
     title: text(input, 'title'),
     description: text(input, 'description'),
@@ -292,6 +293,9 @@ export function parseTenderForm(input: FormBody, reference: ReferenceLookup): Pa
   const duration = /^\d+$/.test(values.durationMonths) ? Number(values.durationMonths) : Number.NaN;
   const tenderCpv = resolveCpvEntries(values.cpvCodes, reference);
   if (tenderCpv.errors.length) errors.push({ field: 'cpvCodes', message: tenderCpv.errors.join(' ; ') });
+  lots.forEach((lot, i) => {
+    if (lot.cpvErrors.length) errors.push({ field: `lots[${i}].cpvCodes`, message: lot.cpvErrors.join(' ; ') });
+  });
 
   const body = compact({
     title: values.title,
@@ -353,7 +357,7 @@ export const TENDER_FIELD_LABELS: Record<string, string> = {
   'lots[].number': 'Lot {1} – numéro',
   'lots[].title': 'Lot {1} – intitulé',
   'lots[].description': 'Lot {1} – description',
-  'lots[].cpvCodes': 'Lot {1} – codes CPV',
+  'lots[].cpvCodes': 'Lot {1} – activité (CPV)',
   'lots[].sector': 'Lot {1} – secteur',
   'lots[].estimatedAmountEur': 'Lot {1} – montant estimé',
   'lots[].prestationType': 'Lot {1} – type de prestation',
