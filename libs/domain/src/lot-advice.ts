@@ -227,8 +227,8 @@ function formatDecimal(value: number): string {
 function assessClause(providers: readonly AdviceStructure[], hours: InsertionHoursResult & { yearlyHours: number }): OptionAssessment {
   const base = { option: 'social_clause' as const, label: ADVICE_LABELS.social_clause, articles: [...ADVICE_ARTICLES.social_clause] };
   const reasons = [
-    `${formatIntegerFr(hours.hours)} heures d’insertion ${hours.computed ? 'estimées (V17)' : 'fixées'} sur la durée du marché, soit ${formatIntegerFr(hours.yearlyHours)} par an.`,
-    `${plural(providers.length, 'structure proche peut', 'structures proches peuvent')} fournir ces heures à l’entreprise titulaire (mise à disposition, sous-traitance ou co-traitance, V18).`,
+    `${formatIntegerFr(hours.hours)} heures d’insertion ${hours.computed ? 'estimées' : 'fixées'} sur la durée du marché, soit ${formatIntegerFr(hours.yearlyHours)} par an.`,
+    `${plural(providers.length, 'structure proche peut', 'structures proches peuvent')} fournir ces heures à l’entreprise titulaire (mise à disposition, sous-traitance ou co-traitance).`,
   ];
   if (hours.hours < MIN_CLAUSE_HOURS) {
     reasons.push(`Moins de ${MIN_CLAUSE_HOURS} heures : une clause d’exécution n’en vaut pas la peine (méthode Inserpropre).`);
