@@ -4,7 +4,7 @@
 // only, on a free port, with a random password kept next to the data folder.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, parse, resolve } from 'node:path';
 import { userInfo } from 'node:os';
@@ -42,10 +42,10 @@ interface RunAs {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => undefined);
   const dataDir = resolve(options.dataDir);
-  const bin = binariesDir();
   mkdirSync(dirname(dataDir), { recursive: true });
   const runAs = userInfo().uid === 0 ? unprivilegedUser(log) : undefined;
-  if (runAs) assertReachable(runAs, [dataDir, bin]);
+  if (runAs) assertReachable(runAs, [dataDir]);
+  const bin = runAs ? reachableBinaries(binariesDir(), dataDir, runAs, log) : binariesDir();
   const passwordFile = `${dataDir}.password`;
 
   const initialised = !existsSync(join(dataDir, 'PG_VERSION'));
@@ -120,18 +120,44 @@ function unprivilegedUser(log: (line: string) => void): RunAs {
   }
 }
 
-/** The server user must traverse every folder above its data and binaries (a project under /root is not). */
+/** The first folder above `path` that the server user cannot traverse, if any. */
+function closedFolderAbove(runAs: RunAs, path: string): string | undefined {
+  for (let folder = dirname(path); folder !== parse(folder).root; folder = dirname(folder)) {
+    const stat = statSync(folder);
+    const canEnter = stat.uid === runAs.uid ? stat.mode & 0o100 : stat.gid === runAs.gid ? stat.mode & 0o010 : stat.mode & 0o001;
+    if (!canEnter) return folder;
+  }
+  return undefined;
+}
+
+/**
+ * A clone under /root keeps node_modules out of the server user's reach: it then runs a copy of the
+ * binaries (bin, lib, share: about 60 MB) kept beside the data folder, refreshed when the package changes.
+ */
+function reachableBinaries(bin: string, dataDir: string, runAs: RunAs, log: (line: string) => void): string {
+  if (closedFolderAbove(runAs, join(bin, 'postgres')) === undefined) return bin;
+  const native = dirname(bin);
+  const copy = join(dirname(dataDir), 'postgres-binaries');
+  const stampFile = join(copy, '.copied-from');
+  const stamp = `${native} ${statSync(join(bin, 'postgres')).mtimeMs}`;
+  if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+    writeFileSync(stampFile, stamp);
+    log(`"${EMBEDDED_POSTGRES_USER}" cannot enter ${native}: the server runs from a copy of its binaries in ${copy}`);
+  }
+  return join(copy, 'bin');
+}
+
+/** The server user must traverse every folder above its data (a project under /root is not). */
 function assertReachable(runAs: RunAs, paths: string[]): void {
   for (const path of paths) {
-    for (let folder = dirname(path); folder !== parse(folder).root; folder = dirname(folder)) {
-      const stat = statSync(folder);
-      const canEnter = stat.uid === runAs.uid ? stat.mode & 0o100 : stat.gid === runAs.gid ? stat.mode & 0o010 : stat.mode & 0o001;
-      if (!canEnter) {
-        throw new Error(
-          `The embedded PostgreSQL runs as "${EMBEDDED_POSTGRES_USER}", which cannot enter ${folder}: keep the project and its data folder ` +
-            `where other users can enter (not under /root), run npm start as an ordinary user, or set DATABASE_URL to an external PostgreSQL`,
-        );
-      }
+    const folder = closedFolderAbove(runAs, path);
+    if (folder !== undefined) {
+      throw new Error(
+        `The embedded PostgreSQL runs as "${EMBEDDED_POSTGRES_USER}", which cannot enter ${folder}: keep the data folder ` +
+          `where other users can enter (not under /root: set EMBEDDED_POSTGRES_DIR), run npm start as an ordinary user, or set DATABASE_URL to an external PostgreSQL`,
+      );
     }
   }
 }
