@@ -78,6 +78,13 @@ describe('bid notifications by e-mail (SMTP configured)', () => {
     sink.options.refuse = false;
     const mail = await sink.waitFor((m) => m.to.includes(invitee.email) && m.subject === 'Groupement modifié', 20_000);
     expect(mail.text).toContain('forme du groupement');
-    expect((await emailStatuses(invitee.id)).find((n) => n.type === 'BID_UPDATED')).toMatchObject({ email_status: 'sent', email_attempts: 2 });
+    // The SMTP server has the message before the worker records the delivery: wait for the row to say so.
+    const recorded = Date.now() + 10_000;
+    row = (await emailStatuses(invitee.id)).find((n) => n.type === 'BID_UPDATED');
+    while (row?.email_status !== 'sent' && Date.now() < recorded) {
+      await new Promise((r) => setTimeout(r, 100));
+      row = (await emailStatuses(invitee.id)).find((n) => n.type === 'BID_UPDATED');
+    }
+    expect(row).toMatchObject({ email_status: 'sent', email_attempts: 2 });
   });
 });
