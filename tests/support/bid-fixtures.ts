@@ -82,7 +82,7 @@ export async function createBidTender(t: TestApp, buyer: Person, options: Tender
   return res.body as { id: string; title: string };
 }
 
-export async function person(t: TestApp, role: 'buyer' | 'supplier' | 'company'): Promise<Person> {
+export async function person(t: TestApp, role: 'buyer' | 'supplier' | 'company' | 'facilitator'): Promise<Person> {
   const account = await signUp(t, role);
   return { id: account.id, email: account.email, auth: account.auth };
 }

@@ -78,7 +78,7 @@ export async function logInBrowser(h: BrowserHarness, account: { email: string; 
 }
 
 /** Signs up through the registration page and leaves the user logged in. */
-export async function signUpInBrowser(page: Page, role: 'buyer' | 'supplier' | 'company', displayName: string): Promise<{ email: string; password: string }> {
+export async function signUpInBrowser(page: Page, role: 'buyer' | 'supplier' | 'company' | 'facilitator', displayName: string): Promise<{ email: string; password: string }> {
   const email = `${role}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.org`;
   const password = 'un mot de passe solide';
   await page.goto('/inscription');
@@ -100,6 +100,6 @@ export async function tick(page: Page, role: 'radio' | 'checkbox', name: string 
   await page.getByRole(role, { name }).check({ force: true });
 }
 
-function roleLabel(role: 'buyer' | 'supplier' | 'company'): string {
-  return role === 'buyer' ? 'Acheteur' : role === 'supplier' ? 'Structure inclusive' : 'Entreprise';
+function roleLabel(role: 'buyer' | 'supplier' | 'company' | 'facilitator'): string {
+  return { buyer: 'Acheteur', supplier: 'Structure inclusive', company: 'Entreprise', facilitator: 'Facilitateur' }[role];
 }

@@ -50,7 +50,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}): Promise
 }
 
 /** Registers an account and returns its bearer header. */
-export async function signUp(testApp: TestApp, role: 'buyer' | 'supplier' | 'company', email = `${uniqueName(role)}@example.org`) {
+export async function signUp(testApp: TestApp, role: 'buyer' | 'supplier' | 'company' | 'facilitator', email = `${uniqueName(role)}@example.org`) {
   const password = 'un mot de passe solide';
   const registered = await testApp.http().post('/api/v1/auth/register').send({ email, password, role, displayName: `Compte ${role}` }).expect(201);
   const login = await testApp.http().post('/api/v1/auth/login').send({ email, password }).expect(200);

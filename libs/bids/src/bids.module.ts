@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TendersModule } from '@app/tenders';
+import { AwardsService } from './awards/awards.service';
 import { BidStore } from './bid.store';
 import { BidsService } from './bids.service';
 import { NotificationsService } from './notifications.service';
@@ -7,7 +8,7 @@ import { NotificationsService } from './notifications.service';
 /** API side of the bid workspace and of notifications. Needs PersistenceModule (global). */
 @Module({
   imports: [TendersModule],
-  providers: [BidStore, BidsService, NotificationsService],
-  exports: [BidsService, NotificationsService],
+  providers: [BidStore, BidsService, NotificationsService, AwardsService],
+  exports: [BidsService, NotificationsService, AwardsService],
 })
 export class BidsModule {}

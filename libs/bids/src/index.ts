@@ -7,3 +7,5 @@ export * from './bids.module';
 export * from './mail/mail-outbox';
 export * from './mail/mail.processor';
 export * from './mail/mail-worker.module';
+export * from './awards/award.types';
+export * from './awards/awards.service';

@@ -25,6 +25,9 @@ export const NOTIFICATION_TYPES = [
   'PARTNER_CONTACT',
   'PARTNER_CONTACT_ANSWERED',
   'FAVOURITE_LIST_SHARED',
+  // Insertion hours followed up after award (issue 16).
+  'AWARD',
+  'HOURS_DECLARED',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

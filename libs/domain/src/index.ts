@@ -18,3 +18,4 @@ export * from './rules/bid-rules';
 export * from './optimiser';
 export * from './marketplace/marketplace';
 export * from './lot-advice';
+export * from './insertion-follow-up';

@@ -26,7 +26,7 @@ export type GroupForm = (typeof GROUP_FORMS)[number];
 export const MEMBER_ROLES = ['MANDATAIRE', 'COTRAITANT'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
-export const ACCOUNT_ROLES = ['buyer', 'supplier', 'company', 'admin'] as const;
+export const ACCOUNT_ROLES = ['buyer', 'supplier', 'company', 'admin', 'facilitator'] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 export const STRUCTURE_SOURCES = ['register', 'self', 'demo'] as const;

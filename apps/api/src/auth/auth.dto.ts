@@ -9,9 +9,9 @@ export class RegisterDto {
   @MinLength(12, { message: 'le mot de passe doit faire au moins 12 caractères' })
   @MaxLength(200)
   password: string;
-  @ApiProperty({ enum: ['buyer', 'supplier', 'company'] })
-  @IsIn(['buyer', 'supplier', 'company'], { message: 'role doit valoir buyer, supplier ou company' })
-  role: 'buyer' | 'supplier' | 'company';
+  @ApiProperty({ enum: ['buyer', 'supplier', 'company', 'facilitator'] })
+  @IsIn(['buyer', 'supplier', 'company', 'facilitator'], { message: 'role doit valoir buyer, supplier, company ou facilitator' })
+  role: 'buyer' | 'supplier' | 'company' | 'facilitator';
   @ApiProperty() @IsString() @HasVisibleText() @MinLength(1, { message: 'le nom affiché est obligatoire' }) @MaxLength(200) displayName: string;
 }
 

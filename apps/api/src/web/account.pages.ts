@@ -14,11 +14,12 @@ export const REGISTRATION_ROLES: { value: Exclude<AccountRole, 'admin'>; label: 
   { value: 'buyer', label: 'Acheteur', hint: 'Acheteur public ou privé : je publie des appels d’offres et cherche des fournisseurs inclusifs.' },
   { value: 'supplier', label: 'Structure inclusive', hint: 'SIAE, EA, ESAT, GEIQ… : je présente mon offre et réponds aux marchés, seule ou en groupement.' },
   { value: 'company', label: 'Entreprise', hint: 'Entreprise ordinaire : je cherche des partenaires inclusifs pour répondre en co-traitance.' },
+  { value: 'facilitator', label: 'Facilitateur de clauses sociales', hint: 'Facilitateur (PLIE, maison de l’emploi…) : je suis les heures d’insertion des marchés que les acheteurs me confient.' },
 ];
 
 /** Where an account lands after login when no page asked for it. */
 export function homeOf(role: AccountRole): string {
-  return role === 'buyer' ? '/appels-d-offres' : role === 'admin' ? '/recherche' : '/mes-structures';
+  return role === 'buyer' ? '/appels-d-offres' : role === 'admin' ? '/recherche' : role === 'facilitator' ? '/suivi-heures' : '/mes-structures';
 }
 
 @ApiExcludeController()
