@@ -17,6 +17,7 @@ import {
   type CandidateCriterion,
   structureKindLabel,
 } from '@app/domain';
+import { AwardsService } from '@app/bids';
 import { StructuresService } from '@app/catalogue';
 import { loadDepartments } from '@app/reference';
 import { ReferenceService } from '@app/reference';
@@ -66,6 +67,7 @@ export class TendersPages {
     private readonly reference: ReferenceService,
     private readonly advice: LotAdviceService,
     private readonly structures: StructuresService,
+    private readonly awards: AwardsService,
   ) {}
 
   @Public()
@@ -158,7 +160,9 @@ export class TendersPages {
     const tender = await this.tenders.get(id, req.account);
     const extras = this.tenderExtras(tender, req);
     const lotAdvice = await lotAdviceViews(this.advice, tender, req, extras.isOwner);
-    this.pages.render(req, res, 'tenders/show.njk', { pageTitle: tender.title, tender, ...extras, lotAdvice });
+    // Awarded lots lead to their insertion-hours follow-up (the buyer's view of a closed tender).
+    const awards = extras.isOwner && tender.status === 'closed' ? Object.fromEntries(await this.awards.awardsOfTender(tender.id)) : {};
+    this.pages.render(req, res, 'tenders/show.njk', { pageTitle: tender.title, tender, ...extras, lotAdvice, awards });
   }
 
   @Get(':id/modifier')
@@ -298,6 +302,7 @@ export class TendersPages {
     return {
       isOwner,
       canPublish: isOwner && tender.status === 'draft',
+      canClose: isOwner && tender.status === 'published',
       canMatch: !!req.account && tender.status === 'published' && ['company', 'supplier', 'admin'].includes(req.account.role),
       totalAmount: tender.lots.reduce((sum, l) => sum + (l.estimatedAmountEur ?? 0), 0),
       lotDetails: tender.lots.map((lot) => ({

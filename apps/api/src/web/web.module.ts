@@ -19,6 +19,7 @@ import { BidsPages } from './bids.pages';
 import { NotificationsPages, UnreadNotificationsInterceptor } from './notifications.pages';
 import { MatchingRunThrottle } from '../matching/matching-run-throttle';
 import { AdminPages } from './admin.pages';
+import { AwardsPages } from './awards.pages';
 import { MarketplacePages } from './marketplace.pages';
 import { MarketplaceModule } from '@app/marketplace';
 
@@ -31,7 +32,7 @@ import { MarketplaceModule } from '@app/marketplace';
   imports: [ReferenceModule, CatalogueModule, SearchModule, TendersModule, PurchasesModule, MatchingModule, BidsModule, MarketplaceModule],
   // StructuresPages before SearchPages: /structures/nouvelle must not be taken for /structures/:id;
   // MarketplacePages before TendersPages: /appels-d-offres/lien/:token is not a tender's sub-page.
-  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, MarketplacePages, TendersPages, LotAdvicePages, PurchasesPages, MatchingPages, BidsPages, NotificationsPages, AdminPages],
+  controllers: [HomePages, AccountPages, StructuresPages, SearchPages, MarketplacePages, AwardsPages, TendersPages, LotAdvicePages, PurchasesPages, MatchingPages, BidsPages, NotificationsPages, AdminPages],
   // The unread count in the header of every page (GET pages of a logged-in account only).
   providers: [PageRenderer, MatchingRunThrottle, { provide: APP_INTERCEPTOR, useClass: UnreadNotificationsInterceptor }],
   exports: [PageRenderer],

@@ -262,6 +262,31 @@ export class AwardsService {
     return this.get(id, caller);
   }
 
+  /** Awarded lots of a tender → their award, for the tender page (its buyer). */
+  async awardsOfTender(tenderId: string): Promise<Map<number, string>> {
+    if (!isUuid(tenderId)) return new Map();
+    const rows: { lot_number: number; id: string }[] = await this.dataSource.query(`SELECT lot_number, id FROM awards WHERE tender_id = $1`, [tenderId]);
+    return new Map(rows.map((r) => [r.lot_number, r.id]));
+  }
+
+  /** Submitted groupements answering a lot, named by their mandataire and members (the award form's choices). */
+  async awardableBids(tenderId: string, lotNumber: number): Promise<{ id: string; label: string }[]> {
+    const rows: { id: string; names: string[] }[] = await this.dataSource.query(
+      `SELECT b.id, array_agg(s.name ORDER BY (s.id = b.mandataire_structure_id) DESC, m.position) AS names
+         FROM bids b JOIN bid_members m ON m.bid_id = b.id AND m.status = 'accepted' JOIN structures s ON s.id = m.structure_id
+        WHERE b.tender_id = $1 AND b.status = 'submitted' AND $2 = ANY(b.lots) AND b.mandataire_structure_id IS NOT NULL
+        GROUP BY b.id ORDER BY min(b.submitted_at), b.id`,
+      [tenderId, lotNumber],
+    );
+    return rows.map((r) => ({ id: r.id, label: `Groupement de ${r.names[0]} (mandataire)${r.names.length > 1 ? ` avec ${r.names.slice(1).join(', ')}` : ''}` }));
+  }
+
+  /** The catalogue structure with this SIRET (a sole holder typed on the award form), or null. */
+  async structureIdBySiret(siret: string): Promise<string | null> {
+    const [row] = await this.dataSource.query(`SELECT id FROM structures WHERE siret = $1 ORDER BY (owner_id IS NOT NULL) DESC, created_at LIMIT 1`, [siret]);
+    return row?.id ?? null;
+  }
+
   private isBuyer(loaded: LoadedAward, caller: BidCaller): boolean {
     return canManageTender(caller, { ownerId: loaded.award.tender_owner_id });
   }
