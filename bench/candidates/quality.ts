@@ -1,11 +1,19 @@
-// Candidate quality on real contracts, leave one out. Each distinct 2018–2019 contract of data/decp whose
-// holder is in the 2020 register (by SIRET) becomes a one-lot target (its CPV → sectors, place, amount,
-// duration, title, buyer); its candidates are read through CandidatesService exactly as the API reads them,
-// with past-contract evidence from the imported DECP files minus the contract's own consultation (same
-// buyer, same notification date). Three rankings of the same case, in one run:
+// Candidate quality on real contracts. Each distinct 2018–2019 contract of data/decp whose holder is in the
+// 2020 register becomes a one-lot target (its CPV → sectors, place, amount, duration, title, buyer); its
+// candidates are read through CandidatesService exactly as the API reads them, with past-contract evidence
+// from the imported DECP files minus the contract's own consultation (same buyer and notification date, or
+// same title). The holder is matched to the register in two ways:
+//   - by SIRET (the establishment that signed is a register row): the relevant item is that establishment;
+//   - by SIREN only (another establishment of the same legal entity signed): the relevant items are every
+//     register establishment of that SIREN. These contracts were never used to choose the model: they are
+//     a held-out set.
+// Three rankings of the same case, in one run:
 //   (a) distance only: every structure serving the place (no sector knowledge), nearest first;
 //   (b) the old hand-weighted score (legacy-scoring.ts);
-//   (c) the fitted model, leave one out: weights fitted on every other contract, then this one scored.
+//   (c) the fitted model.
+// Three groups: (i) the SIRET cases, (c) leave one out among them; (ii) the SIREN cases, held out: (c) is the
+// model fitted on every SIRET case (the shipped CANDIDATE_MODEL), never refitted on them; (iii) all cases
+// together, (c) leave one out among all.
 // Shared by the bench CLI (run.ts), the refit script (refit.ts) and the regression test
 // (tests/e2e/candidates-quality.e2e-spec.ts). Demo structures are never read (the register only).
 import { readFileSync } from 'node:fs';
@@ -17,7 +25,6 @@ import {
   type CandidateModel,
   candidateFeatures,
   fitRanking,
-  holderRank,
   type RankingCase,
 } from '@app/domain';
 import {
@@ -39,9 +46,16 @@ export interface QualityCase {
   file: string;
   /** Candidates, nearest first, with their feature values (null: unknown). */
   candidates: { structureId: string; km: number | null; input: CandidateInput['input']; values: (number | null)[] }[];
+  /** How the holder was found in the register: its SIRET, or only its SIREN (another establishment signed). */
+  match: 'siret' | 'siren';
+  /** Indices of the relevant register rows among the candidates (what the fit learns from). */
   holders: number[];
-  /** Rank of the holder among every structure serving the place, by distance (null: not serving). */
-  distanceRank: number | null;
+  /** The same indices grouped by establishment (one group per distinct SIRET: the register repeats a few). */
+  holderGroups: number[][];
+  /** Best rank by distance of each relevant establishment serving the place, ascending (empty: none serves it). */
+  distanceRanks: number[];
+  /** Relevant establishments that serve the place (among the candidates or the distance ranking): nDCG's ideal. */
+  relevant: number;
 }
 
 export interface FileStats {
@@ -50,6 +64,10 @@ export interface FileStats {
   /** Distinct contracts (repeats across lots and sources merged: same buyer, holders, CPV and place). */
   contracts: number;
   evaluated: number;
+  /** Of which: holder found by SIRET, and by SIREN only (another establishment of the same legal entity). */
+  bySiret: number;
+  bySiren: number;
+  /** Neither the SIRET nor the SIREN of any holder is in the register (EA/ESAT, for instance, are not SIAE). */
   noHolderInRegister: number;
   placeNotLocated: number;
 }
@@ -75,14 +93,18 @@ export async function collectCases(
   const register: { siret: string; id: string; kind: string }[] = await dataSource.query(
     `SELECT siret, id, kind FROM structures WHERE delisted_at IS NULL AND source <> 'demo'`,
   );
-  const bySiret = new Map<string, { id: string; kind: string }[]>();
-  for (const s of register) bySiret.set(s.siret, [...(bySiret.get(s.siret) ?? []), s]);
+  const bySiret = new Map<string, typeof register>();
+  const bySiren = new Map<string, typeof register>();
+  for (const s of register) {
+    bySiret.set(s.siret, [...(bySiret.get(s.siret) ?? []), s]);
+    bySiren.set(s.siret.slice(0, 9), [...(bySiren.get(s.siret.slice(0, 9)) ?? []), s]);
+  }
   const seen = new Set<string>();
   const cases: QualityCase[] = [];
   const stats: FileStats[] = [];
   for (const file of files) {
     const read = parseDecp(readFileSync(file, 'utf8'));
-    const stat: FileStats = { file: basename(file), records: read.records.length, contracts: 0, evaluated: 0, noHolderInRegister: 0, placeNotLocated: 0 };
+    const stat: FileStats = { file: basename(file), records: read.records.length, contracts: 0, evaluated: 0, bySiret: 0, bySiren: 0, noHolderInRegister: 0, placeNotLocated: 0 };
     stats.push(stat);
     for (const { record } of read.records) {
       const key = contractKey(record);
@@ -90,7 +112,11 @@ export async function collectCases(
       seen.add(key);
       stat.contracts++;
       const contract = mapper.map(record, 'quality');
-      const holderIds = new Set(contract.holders.flatMap((h) => (h.siret ? (bySiret.get(h.siret) ?? []).map((s) => s.id) : [])));
+      // By SIRET first (as before); only when no holder's SIRET is a register row, by SIREN.
+      const sirets = contract.holders.flatMap((h) => (h.siret ? [h.siret] : []));
+      const match: QualityCase['match'] = sirets.some((s) => bySiret.has(s)) ? 'siret' : 'siren';
+      const rows = sirets.flatMap((s) => (match === 'siret' ? bySiret.get(s) : bySiren.get(s.slice(0, 9))) ?? []);
+      const holderIds = new Set(rows.map((r) => r.id));
       if (holderIds.size === 0) {
         stat.noHolderInRegister++;
         continue;
@@ -127,17 +153,30 @@ export async function collectCases(
       const byDistance = everyone
         .map((c) => ({ id: c.structureId, siret: c.siret, km: c.input.structure.distanceKm ?? Infinity }))
         .sort((a, b) => a.km - b.km || a.siret.localeCompare(b.siret) || (a.id < b.id ? -1 : 1));
-      const distanceIndex = byDistance.findIndex((c) => holderIds.has(c.id));
-      const holder = register.find((s) => holderIds.has(s.id))!;
+      const siretOf = new Map(rows.map((r) => [r.id, r.siret]));
+      const groups = new Map<string, number[]>();
+      list.forEach((c, i) => {
+        const siret = siretOf.get(c.structureId);
+        if (siret !== undefined) groups.set(siret, [...(groups.get(siret) ?? []), i]);
+      });
+      const distanceBest = new Map<string, number>();
+      byDistance.forEach((c, i) => {
+        const siret = siretOf.get(c.id);
+        if (siret !== undefined && !distanceBest.has(siret)) distanceBest.set(siret, i + 1);
+      });
       cases.push({
         title: contract.title.slice(0, 70),
-        holderKind: holder.kind,
+        holderKind: rows[0].kind,
         file: stat.file,
         candidates: list,
-        holders: list.flatMap((c, i) => (holderIds.has(c.structureId) ? [i] : [])),
-        distanceRank: distanceIndex < 0 ? null : distanceIndex + 1,
+        match,
+        holders: [...groups.values()].flat().sort((a, b) => a - b),
+        holderGroups: [...groups.values()],
+        distanceRanks: [...distanceBest.values()].sort((a, b) => a - b),
+        relevant: new Set([...groups.keys(), ...distanceBest.keys()]).size,
       });
       stat.evaluated++;
+      stat[match === 'siret' ? 'bySiret' : 'bySiren']++;
     }
   }
   return { cases, files: stats };
@@ -223,49 +262,141 @@ export interface RankingMetrics {
   ndcgAt10: number;
 }
 
+export interface QualityGroup {
+  name: string;
+  /** How the fitted ranking (c) is obtained for this group. */
+  protocol: 'leave-one-out' | 'held-out';
+  evaluated: number;
+  /** Share of contracts whose holder (an establishment of it, for SIREN cases) is a candidate at all. */
+  served: number;
+  distance: RankingMetrics;
+  oldScore: RankingMetrics;
+  fitted: RankingMetrics;
+}
+
 export interface QualityResult {
   files: FileStats[];
-  /** Per set of contracts ("dev set", "all real contracts"): how many, the ceiling, and the three rankings. */
-  sets: { name: string; evaluated: number; served: number; distance: RankingMetrics; oldScore: RankingMetrics; fitted: RankingMetrics }[];
-  details: { title: string; file: string; kind: string; distance: number | null; oldScore: number | null; fitted: number | null; candidates: number }[];
+  /** (i) SIRET cases leave one out, (ii) SIREN cases held out, (iii) all cases leave one out. */
+  groups: QualityGroup[];
+  /** The model used for the held-out group (fitted on every SIRET case), and whether it is the shipped one. */
+  heldOutModel: { model: CandidateModel; fittedOn: number; equalsShipped: boolean; differences: string[] };
+  details: {
+    title: string;
+    file: string;
+    kind: string;
+    match: QualityCase['match'];
+    relevant: number;
+    candidates: number;
+    /** Best rank of a relevant establishment in each ranking (null: none is ranked). */
+    distance: number | null;
+    oldScore: number | null;
+    /** (c) in group (i) or (ii): leave one out among the SIRET cases, or the held-out model. */
+    fitted: number | null;
+    /** (c) in group (iii): leave one out among all cases. */
+    fittedAll: number | null;
+  }[];
 }
 
-function metrics(ranks: readonly (number | null)[]): RankingMetrics {
-  const n = ranks.length || 1;
-  const within = (k: number) => ranks.filter((r) => r !== null && r <= k).length / n;
-  const ndcg = ranks.reduce<number>((sum, r) => sum + (r !== null && r <= 10 ? 1 / Math.log2(r + 1) : 0), 0) / n;
-  const r3 = (x: number) => Math.round(x * 1000) / 1000;
-  return { recallAt10: r3(within(10)), recallAt20: r3(within(20)), recallAt50: r3(within(50)), ndcgAt10: r3(ndcg) };
+/** Ranks of one case in one ranking: best rank of each relevant establishment ranked, and how many are relevant. */
+interface CaseRanks {
+  ranks: number[];
+  relevant: number;
 }
 
-function oldScoreRank(c: QualityCase): number | null {
-  if (c.holders.length === 0) return null;
-  const scores = c.candidates.map((candidate) => legacyScore(candidate.input));
-  return holderRank({ candidates: scores.map((s) => [s]), holders: c.holders }, [1]);
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** recall@K: a relevant establishment in the top K; nDCG@10 with every relevant establishment (binary gains). */
+export function metrics(cases: readonly CaseRanks[]): RankingMetrics {
+  const n = cases.length || 1;
+  const within = (k: number) => cases.filter((c) => c.ranks.length > 0 && c.ranks[0] <= k).length / n;
+  const gain = (r: number) => 1 / Math.log2(r + 1);
+  const ndcg = cases.reduce<number>((sum, c) => {
+    const ideal = Array.from({ length: Math.min(Math.max(c.relevant, c.ranks.length), 10) }, (_, i) => gain(i + 1)).reduce((a, b) => a + b, 0);
+    const dcg = c.ranks.filter((r) => r <= 10).reduce((a, r) => a + gain(r), 0);
+    return sum + (ideal > 0 ? dcg / ideal : 0);
+  }, 0);
+  return { recallAt10: r3(within(10)), recallAt20: r3(within(20)), recallAt50: r3(within(50)), ndcgAt10: r3(ndcg / n) };
 }
 
-/** The three rankings of every case, the fitted one leave one out; figures per file set. */
-export function evaluate(cases: readonly QualityCase[], files: FileStats[], devFile: string): QualityResult {
-  const unknown = populationAverages(cases);
-  const all = rankingCases(cases, unknown);
-  const details = cases.map((c, i) => {
-    let fitted: number | null = null;
-    if (c.holders.length > 0) {
-      const model = fitModel(cases.filter((_, j) => j !== i), unknown);
-      fitted = holderRank(all[i], CANDIDATE_FEATURES.map((f) => model.weights[f]));
-    }
-    return { title: c.title, file: c.file, kind: c.holderKind, distance: c.distanceRank, oldScore: oldScoreRank(c), fitted, candidates: c.candidates.length };
-  });
-  const setOf = (name: string, keep: (d: (typeof details)[number]) => boolean) => {
-    const chosen = details.filter(keep);
-    return {
-      name,
-      evaluated: chosen.length,
-      served: chosen.length ? Math.round((1000 * chosen.filter((d) => d.fitted !== null).length) / chosen.length) / 1000 : 0,
-      distance: metrics(chosen.map((d) => d.distance)),
-      oldScore: metrics(chosen.map((d) => d.oldScore)),
-      fitted: metrics(chosen.map((d) => d.fitted)),
-    };
+/**
+ * Best 1-based rank of each establishment's rows when candidates are sorted by utility, ascending (ties: the
+ * earlier, nearer candidate first, as `holderRank`).
+ */
+export function establishmentRanks(utilities: readonly number[], groups: readonly (readonly number[])[]): number[] {
+  const rankOf = (h: number) => {
+    let rank = 1;
+    for (let i = 0; i < utilities.length; i++) if (utilities[i] > utilities[h] || (utilities[i] === utilities[h] && i < h)) rank++;
+    return rank;
   };
-  return { files, sets: [setOf(`dev set (${devFile})`, (d) => d.file === devFile), setOf('every real contract in data/decp', () => true)], details };
+  return groups.map((g) => Math.min(...g.map(rankOf))).sort((a, b) => a - b);
+}
+
+function utilities(c: QualityCase, model: CandidateModel): number[] {
+  return c.candidates.map((candidate) =>
+    candidate.values.reduce<number>((u, v, k) => u + model.weights[CANDIDATE_FEATURES[k]] * (v ?? model.unknown[CANDIDATE_FEATURES[k]]), 0),
+  );
+}
+
+const distanceRanks = (c: QualityCase): CaseRanks => ({ ranks: c.distanceRanks, relevant: c.relevant });
+const oldScoreRanks = (c: QualityCase): CaseRanks => ({ ranks: establishmentRanks(c.candidates.map((x) => legacyScore(x.input)), c.holderGroups), relevant: c.relevant });
+const modelRanks = (c: QualityCase, model: CandidateModel): CaseRanks => ({ ranks: establishmentRanks(utilities(c, model), c.holderGroups), relevant: c.relevant });
+
+/** The fitted ranking of each case, leave one out among `cases` (unknowns: the population average of `cases`). */
+function leaveOneOut(cases: readonly QualityCase[]): CaseRanks[] {
+  const unknown = populationAverages(cases);
+  return cases.map((c, i) => (c.holders.length > 0 ? modelRanks(c, fitModel(cases.filter((_, j) => j !== i), unknown)) : { ranks: [], relevant: c.relevant }));
+}
+
+function sameModel(a: CandidateModel, b: CandidateModel): string[] {
+  return (['weights', 'unknown'] as const).flatMap((part) =>
+    CANDIDATE_FEATURES.filter((f) => a[part][f] !== b[part][f]).map((f) => `${part}.${f}: ${a[part][f]} ≠ ${b[part][f]}`),
+  );
+}
+
+/**
+ * The three rankings of every case in three groups: (i) SIRET cases, fitted leave one out among them; (ii)
+ * SIREN cases held out, ranked by the model fitted on every SIRET case (compared with `shipped`); (iii) all
+ * cases, fitted leave one out among all.
+ */
+export function evaluate(cases: readonly QualityCase[], files: FileStats[], shipped: CandidateModel): QualityResult {
+  const bySiret = cases.filter((c) => c.match === 'siret');
+  const bySiren = cases.filter((c) => c.match === 'siren');
+  const model = fitModel(bySiret, populationAverages(bySiret));
+  const differences = sameModel(model, shipped);
+  const fittedSiret = leaveOneOut(bySiret);
+  const fittedSiren = bySiren.map((c) => modelRanks(c, model));
+  const fittedAll = leaveOneOut(cases);
+  const fitted = new Map<QualityCase, CaseRanks>([...bySiret.map((c, i) => [c, fittedSiret[i]] as const), ...bySiren.map((c, i) => [c, fittedSiren[i]] as const)]);
+  const old = new Map(cases.map((c) => [c, oldScoreRanks(c)]));
+  const group = (name: string, protocol: QualityGroup['protocol'], chosen: readonly QualityCase[], ranks: (c: QualityCase) => CaseRanks): QualityGroup => ({
+    name,
+    protocol,
+    evaluated: chosen.length,
+    served: chosen.length ? r3(chosen.filter((c) => c.holders.length > 0).length / chosen.length) : 0,
+    distance: metrics(chosen.map(distanceRanks)),
+    oldScore: metrics(chosen.map((c) => old.get(c)!)),
+    fitted: metrics(chosen.map(ranks)),
+  });
+  const allIndex = new Map(cases.map((c, i) => [c, i]));
+  return {
+    files,
+    groups: [
+      group('(i) holder in the register by SIRET', 'leave-one-out', bySiret, (c) => fitted.get(c)!),
+      group('(ii) holder in the register by SIREN only (another establishment signed), held out', 'held-out', bySiren, (c) => fitted.get(c)!),
+      group('(iii) all together', 'leave-one-out', cases, (c) => fittedAll[allIndex.get(c)!]),
+    ],
+    heldOutModel: { model, fittedOn: bySiret.length, equalsShipped: differences.length === 0, differences },
+    details: cases.map((c, i) => ({
+      title: c.title,
+      file: c.file,
+      kind: c.holderKind,
+      match: c.match,
+      relevant: c.relevant,
+      candidates: c.candidates.length,
+      distance: c.distanceRanks[0] ?? null,
+      oldScore: old.get(c)!.ranks[0] ?? null,
+      fitted: fitted.get(c)!.ranks[0] ?? null,
+      fittedAll: fittedAll[i].ranks[0] ?? null,
+    })),
+  };
 }

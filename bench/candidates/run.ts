@@ -5,8 +5,10 @@
 //    (cleaning, reserved green spaces with a clause, staff provision); GET …/lots/:n/candidates through
 //    HTTP, one request at a time, after a warm-up pass.
 // 2. Quality: the real register only; recall@10/@20/@50 and nDCG@10 of the actual holders of every real
-//    contract of data/decp, leave one out, beside distance only and the old score (bench/candidates/quality.ts).
+//    contract of data/decp (holder matched by SIRET, leave one out; by SIREN only, held out; all, leave one
+//    out), beside distance only and the old score (bench/candidates/quality.ts).
 // 3. DECP import: the full 2018–2019 file, then the idempotent re-run.
+// `--only=quality` runs step 2 alone and keeps the latency figures of the previous results/latest.json.
 // Results go to bench/candidates/results/latest.json and the table of bench/candidates/README.md.
 import 'reflect-metadata';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@app/config';
+import { CANDIDATE_MODEL } from '@app/domain';
 import { findProjectRoot } from '@app/reference';
 import { DecpImporter } from '@app/tenders';
 import { ApiModule } from '../../apps/api/src/api.module';
@@ -37,6 +40,8 @@ function arg(name: string, fallback: string): string {
 }
 const SIZE = Number(arg('size', '100000'));
 const ROUNDS = Number(arg('rounds', '10'));
+const ONLY = arg('only', '');
+if (!['', 'quality'].includes(ONLY)) throw new Error(`--only=${ONLY}: only "quality" is known`);
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -159,34 +164,45 @@ async function latency() {
 }
 
 async function quality() {
-  log('quality: the real register, every DECP file as evidence, leave one out…');
+  log('quality: the real register, every DECP file as evidence; SIRET cases leave one out, SIREN cases held out, all leave one out…');
+  const started = performance.now();
   const { cases, files } = await qualityCases();
-  return evaluate(cases, files, files[0].file);
+  const collectedMs = performance.now() - started;
+  const result = evaluate(cases, files, CANDIDATE_MODEL);
+  return { ...result, runtimeMs: { collect: Math.round(collectedMs), evaluate: Math.round(performance.now() - started - collectedMs) } };
 }
 
-function writeReadme(results: { date: string; latency: Awaited<ReturnType<typeof latency>>; quality: Awaited<ReturnType<typeof quality>> }) {
+type LatencyResults = Awaited<ReturnType<typeof latency>>;
+
+function writeReadme(results: { date: string; latencyDate: string; latency: LatencyResults; quality: Awaited<ReturnType<typeof quality>> }) {
   const { latency: l, quality: q } = results;
+  const heldOut = q.heldOutModel;
   const pct = (x: number) => `${round(x * 100)} %`;
   const row = (name: string, m: RankingMetrics) => `| ${name} | ${pct(m.recallAt10)} | ${pct(m.recallAt20)} | ${pct(m.recallAt50)} | ${m.ndcgAt10.toFixed(3)} |`;
   const table = [
-    `Measured ${results.date} on ${l.host.cpu}, ${l.host.memoryGb} GB, ${l.host.kernel}, Node ${l.host.node}, PostgreSQL ${l.host.postgres} (default settings, shared_buffers 128 MB); API (in the bench process), PostgreSQL and client on the same machine, shared with other work (load average ${l.host.loadBefore} before, ${l.host.loadAfter} after the latency run).`,
+    `${results.latencyDate === results.date ? `Measured ${results.date}` : `Latency measured ${results.latencyDate}, quality ${results.date},`} on ${l.host.cpu}, ${l.host.memoryGb} GB, ${l.host.kernel}, Node ${l.host.node}, PostgreSQL ${l.host.postgres} (default settings, shared_buffers 128 MB); API (in the bench process), PostgreSQL and client on the same machine, shared with other work (load average ${l.host.loadBefore} before, ${l.host.loadAfter} after the latency run).`,
     '',
     '| structures | requests | median | p95 | p99 | max | server time median / p95 | candidates per lot (min / median / max) |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
     `| ${l.structures.toLocaleString('en')} | ${l.requests} | ${l.latencyMs.median} ms | ${l.latencyMs.p95} ms | ${l.latencyMs.p99} ms | ${l.latencyMs.max} ms | ${l.serverMs.median} / ${l.serverMs.p95} ms | ${l.candidatesPerLot.min} / ${l.candidatesPerLot.median} / ${l.candidatesPerLot.max} |`,
     '',
-    'Quality, leave one out (the real register only, no demo structure):',
+    `Quality (the real register only, no demo structure; ${round(q.runtimeMs.collect / 1000)} s to import and read the cases, ${round(q.runtimeMs.evaluate / 1000)} s to fit and rank):`,
     '',
-    ...q.files.map((f) => `- ${f.file}: ${f.records.toLocaleString('en')} records → ${f.contracts.toLocaleString('en')} distinct contracts (not already counted) → ${f.evaluated} evaluated (${f.noHolderInRegister.toLocaleString('en')} without a holder in the register by SIRET, ${f.placeNotLocated} without a located place).`),
+    ...q.files.map(
+      (f) =>
+        `- ${f.file}: ${f.records.toLocaleString('en')} records → ${f.contracts.toLocaleString('en')} distinct contracts (not already counted) → ${f.evaluated} evaluated: ${f.bySiret} holders by SIRET, ${f.bySiren} by SIREN only (${f.noHolderInRegister.toLocaleString('en')} without a holder in the register by SIRET or SIREN, ${f.placeNotLocated} without a located place).`,
+    ),
     '',
-    ...q.sets.flatMap((set) => [
-      `**${set.name}**: ${set.evaluated} contracts; the holder is a candidate at all (serves the place, may do the work) in ${pct(set.served)} of them.`,
+    `Held-out model: fitted on the ${heldOut.fittedOn} SIRET cases; ${heldOut.equalsShipped ? 'identical to the shipped `CANDIDATE_MODEL`' : `**differs from the shipped \`CANDIDATE_MODEL\`**: ${heldOut.differences.join('; ')}`}.`,
+    '',
+    ...q.groups.flatMap((g) => [
+      `**${g.name}**: ${g.evaluated} contracts; the holder${g.protocol === 'held-out' ? ' (one of its establishments)' : ''} is a candidate at all (serves the place, may do the work) in ${pct(g.served)} of them.`,
       '',
       '| ranking | recall@10 | recall@20 | recall@50 | nDCG@10 |',
       '|---|---:|---:|---:|---:|',
-      row('(a) distance only (every structure serving the place)', set.distance),
-      row('(b) old score (hand weights, before issue 11)', set.oldScore),
-      row('(c) fitted model, leave one out', set.fitted),
+      row('(a) distance only (every structure serving the place)', g.distance),
+      row('(b) old score (hand weights, before issue 11)', g.oldScore),
+      row(g.protocol === 'held-out' ? `(c) fitted model, fitted on the ${heldOut.fittedOn} SIRET cases only (held out)` : '(c) fitted model, leave one out', g.fitted),
       '',
     ]),
     `DECP 2018–2019 import (9,349 records → ${l.decp.contracts} contracts) into the 100k database: ${round((l.decp.firstRunMs ?? 0) / 1000)} s; idempotent re-run ${round(l.decp.rerunMs / 1000)} s (${l.decp.rerunUnchanged} unchanged).`,
@@ -197,14 +213,26 @@ function writeReadme(results: { date: string; latency: Awaited<ReturnType<typeof
 }
 
 async function main() {
-  const latencyResults = await latency();
-  log(`latency: median ${latencyResults.latencyMs.median} ms, p95 ${latencyResults.latencyMs.p95} ms over ${latencyResults.requests} requests`);
+  const latestPath = join(ROOT, 'bench', 'candidates', 'results', 'latest.json');
+  const date = new Date().toISOString().slice(0, 10);
+  let latencyResults: LatencyResults;
+  let latencyDate = date;
+  if (ONLY === 'quality') {
+    const previous = JSON.parse(readFileSync(latestPath, 'utf8')) as { date: string; latencyDate?: string; latency: LatencyResults };
+    latencyResults = previous.latency;
+    latencyDate = previous.latencyDate ?? previous.date;
+    log(`--only=quality: latency figures kept from ${latencyDate}`);
+  } else {
+    latencyResults = await latency();
+    log(`latency: median ${latencyResults.latencyMs.median} ms, p95 ${latencyResults.latencyMs.p95} ms over ${latencyResults.requests} requests`);
+  }
   const qualityResults = await quality();
   const { details, ...qualitySummary } = qualityResults;
-  log(`quality: ${JSON.stringify(qualitySummary.sets)}`);
-  const results = { date: new Date().toISOString().slice(0, 10), latency: latencyResults, quality: qualityResults };
+  log(`quality (${qualitySummary.runtimeMs.collect} ms to collect, ${qualitySummary.runtimeMs.evaluate} ms to evaluate): ${JSON.stringify(qualitySummary.groups)}`);
+  log(`held-out model equals the shipped CANDIDATE_MODEL: ${qualitySummary.heldOutModel.equalsShipped}${qualitySummary.heldOutModel.differences.map((d) => `\n  ${d}`).join('')}`);
+  const results = { date, latencyDate, latency: latencyResults, quality: qualityResults };
   mkdirSync(join(ROOT, 'bench', 'candidates', 'results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'candidates', 'results', 'latest.json'), JSON.stringify({ ...results, quality: { ...qualitySummary, details } }, null, 2));
+  writeFileSync(latestPath, JSON.stringify({ ...results, quality: { ...qualitySummary, details } }, null, 2));
   writeReadme(results);
   log('results in bench/candidates/results/latest.json and bench/candidates/README.md');
 }
