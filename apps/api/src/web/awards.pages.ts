@@ -194,6 +194,8 @@ export class AwardsPages {
   private renderAward(req: PageRequest, res: Response, view: AwardView, values: Record<string, string>, errors: FieldError[], status: number) {
     const quarters = view.followUp.quarters.map((q) => ({ ...q, badge: STATUS_BADGES[q.status], gap: q.declaredHours === null ? null : q.declaredHours - q.requiredHours }));
     const declarable = declarableQuarters(view);
+    // The form opens on the oldest quarter still owed (late or to declare), else on the latest started one.
+    const owed = view.followUp.quarters.find((q) => q.status === 'late' || q.status === 'to_declare');
     this.pages.render(
       req,
       res,
@@ -204,7 +206,7 @@ export class AwardsPages {
         award: view,
         quarters,
         declarable,
-        values: { quarter: declarable[0]?.value ?? '', ...values },
+        values: { quarter: owed?.quarter ?? declarable[0]?.value ?? '', ...values },
         errors,
         fieldLabels: { quarter: 'Trimestre', comment: 'Commentaire', facilitatorEmail: 'Facilitateur', body: 'Déclaration', ...Object.fromEntries(view.members.map((m) => [`hours.${m.structureId}`, `Heures de ${m.name}`])) },
       },
