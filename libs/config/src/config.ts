@@ -46,6 +46,19 @@ export interface AppConfig {
   matching: MatchingConfig;
   /** Publication alerts (issue 15). */
   alerts: AlertsConfig;
+  /** Purchase analyses (issue 16): the sweeper that puts back on the queue what it lost. */
+  purchaseAnalysis: PurchaseAnalysisConfig;
+}
+
+export interface PurchaseAnalysisConfig {
+  /** How often each worker process looks for stuck analyses (it also looks once at start). */
+  sweepIntervalMs: number;
+  /**
+   * An analysis still « en attente » or « en cours » whose row has not moved for this long is enqueued again.
+   * A live worker moves it every 500 lines (a few seconds) and a 100,000-line plan takes a few minutes in
+   * all, so two minutes without any move means the job was never queued, was lost, or its worker died.
+   */
+  staleAfterMs: number;
 }
 
 export interface AlertsConfig {
@@ -186,6 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     alerts: {
       perLot: int(env, 'ALERTS_PER_LOT', 20, 1, 1000, errors),
       sweepEveryMs: int(env, 'ALERTS_SWEEP_EVERY_MS', 2000, 100, 3_600_000, errors),
+    },
+    purchaseAnalysis: {
+      sweepIntervalMs: int(env, 'PURCHASE_ANALYSIS_SWEEP_INTERVAL_MS', 30_000, 100, 3_600_000, errors),
+      staleAfterMs: int(env, 'PURCHASE_ANALYSIS_STALE_AFTER_MS', 120_000, 0, 86_400_000, errors),
     },
   };
   if (errors.length) throw new ConfigError(`Invalid configuration:\n- ${errors.join('\n- ')}`);

@@ -18,4 +18,5 @@ export * from './purchases/purchase-line';
 export * from './purchases/purchase-file';
 export * from './purchases/purchase-analyses.service';
 export * from './purchases/purchase-analysis.queue';
+export * from './purchases/purchase-analysis.sweeper';
 export * from './purchases/purchases.module';

@@ -169,19 +169,20 @@ export class PurchaseAnalysesService {
   }
 
   /**
-   * The worker's job: advises every good line not advised yet (a retried job resumes where it stopped),
-   * `report` receives the share done. Evidence is shared across lines of the same place and trade.
+   * The worker's job: advises every good line not advised yet, so a retried or re-enqueued job resumes where
+   * the last one stopped, and two jobs of the same analysis (the sweeper's and a stalled one BullMQ hands
+   * back) only waste work: a line is written once (`advice IS NULL`) and counted once. `report` receives the
+   * share done. Evidence is shared across lines of the same place and trade.
    */
   async process(id: string, report: (progress: number) => Promise<void>): Promise<void> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const [[row]]: [AnalysisRow[], number] = await this.dataSource.query(
-      `UPDATE purchase_analyses SET status = 'running', error = NULL WHERE id = $1 AND status IN ('queued', 'running', 'failed') RETURNING *`,
+      `UPDATE purchase_analyses SET status = 'running', error = NULL, progressed_at = now() WHERE id = $1 AND status IN ('queued', 'running', 'failed') RETURNING *`,
       [id],
     );
     if (!row) return; // finished already, or deleted
     const good = row.total_lines - row.bad_lines;
     const cache = newAdviceCache(await this.advice.snapshot());
-    let processed = row.processed;
     for (;;) {
       const lines = await this.dataSource.query(
         `SELECT line_number, commune_code, cpv_codes, sectors, prestation_type, amount_eur FROM purchase_analysis_lines
@@ -210,23 +211,58 @@ export class PurchaseAnalysesService {
         advices.push(JSON.stringify(stored));
         recommendations.push(advice.recommendation);
       }
-      processed += lines.length;
-      await this.dataSource.transaction(async (manager) => {
-        await manager.query(
-          `UPDATE purchase_analysis_lines l SET advice = x.advice::jsonb, recommendation = x.recommendation
-           FROM unnest($2::int[], $3::text[], $4::text[]) AS x(line_number, advice, recommendation)
-           WHERE l.analysis_id = $1 AND l.line_number = x.line_number`,
-          [id, numbers, advices, recommendations],
-        );
-        await manager.query(`UPDATE purchase_analyses SET processed = $2 WHERE id = $1`, [id, processed]);
-      });
-      await report(good ? processed / good : 1);
+      // One statement: the lines still unadvised get their advice, and the count grows by those only.
+      const [[{ processed }]]: [{ processed: number }[], number] = await this.dataSource.query(
+        `WITH written AS (
+           UPDATE purchase_analysis_lines l SET advice = x.advice::jsonb, recommendation = x.recommendation
+             FROM unnest($2::int[], $3::text[], $4::text[]) AS x(line_number, advice, recommendation)
+            WHERE l.analysis_id = $1 AND l.line_number = x.line_number AND l.advice IS NULL
+           RETURNING 1)
+         UPDATE purchase_analyses SET processed = processed + (SELECT count(*) FROM written), progressed_at = now()
+          WHERE id = $1 RETURNING processed`,
+        [id, numbers, advices, recommendations],
+      );
+      await report(good ? Math.min(1, processed / good) : 1);
     }
-    await this.dataSource.query(`UPDATE purchase_analyses SET status = 'succeeded', finished_at = now() WHERE id = $1`, [id]);
+    await this.dataSource.query(
+      `UPDATE purchase_analyses SET status = 'succeeded', finished_at = now(), progressed_at = now(),
+              processed = (SELECT count(*) FROM purchase_analysis_lines WHERE analysis_id = $1 AND advice IS NOT NULL)
+        WHERE id = $1 AND status <> 'succeeded'`,
+      [id],
+    );
+  }
+
+  /**
+   * Unfinished analyses (« en attente » or « en cours ») whose row has not moved for `staleAfterMs`: never
+   * queued (the queue was down when the file was read), lost by the queue, or left by a worker that died.
+   */
+  async stale(staleAfterMs: number, limit = 100): Promise<{ id: string; requeues: number }[]> {
+    return this.dataSource.query(
+      `SELECT id, requeues FROM purchase_analyses
+        WHERE status IN ('queued', 'running') AND progressed_at <= now() - make_interval(secs => $1::double precision / 1000)
+        ORDER BY progressed_at LIMIT $2`,
+      [staleAfterMs, limit],
+    );
+  }
+
+  /**
+   * Takes a stale analysis for the sweeper: counts one more requeue and moves `progressed_at`, only if nobody
+   * (another worker's sweeper, a worker that came back) moved the row since `stale()` read it. Answers the
+   * new requeue count, or null when the analysis is no longer stuck.
+   */
+  async claimStale(id: string, requeues: number, staleAfterMs: number): Promise<number | null> {
+    const [rows]: [{ requeues: number }[], number] = await this.dataSource.query(
+      `UPDATE purchase_analyses SET requeues = requeues + 1, progressed_at = now()
+        WHERE id = $1 AND requeues = $2 AND status IN ('queued', 'running')
+          AND progressed_at <= now() - make_interval(secs => $3::double precision / 1000)
+        RETURNING requeues`,
+      [id, requeues, staleAfterMs],
+    );
+    return rows[0]?.requeues ?? null;
   }
 
   async markFailed(id: string, message: string): Promise<void> {
-    await this.dataSource.query(`UPDATE purchase_analyses SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status <> 'succeeded'`, [id, message]);
+    await this.dataSource.query(`UPDATE purchase_analyses SET status = 'failed', error = $2, finished_at = now(), progressed_at = now() WHERE id = $1 AND status <> 'succeeded'`, [id, message]);
   }
 
   private async load(id: string, actor: TenderActor): Promise<AnalysisRow> {

@@ -9,6 +9,10 @@ import { PurchaseAnalysesService } from './purchase-analyses.service';
 const JOB_NAME = 'analyse';
 const ATTEMPTS = 3;
 
+export function analysisJobId(analysisId: string, requeue: number): string {
+  return requeue > 0 ? `${analysisId}-r${requeue}` : analysisId;
+}
+
 @Injectable()
 export class PurchaseAnalysisQueue implements OnApplicationShutdown {
   private readonly logger = new Logger('PurchaseAnalysisQueue');
@@ -22,11 +26,38 @@ export class PurchaseAnalysisQueue implements OnApplicationShutdown {
     this.queue.on('error', (error: Error) => this.logger.warn(`Purchase-analysis queue unreachable: ${error.message}`));
   }
 
-  /** jobId = analysis id: adding twice runs it once. Failures are logged; the analysis stays "queued". */
-  async enqueue(analysisId: string): Promise<void> {
-    await this.queue
-      .add(JOB_NAME, { analysisId }, { jobId: analysisId, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } })
-      .catch((error: Error) => this.logger.warn(`Analysis ${analysisId} not enqueued: ${error.message}`));
+  /**
+   * jobId = analysis id, then « id-rN » for the sweeper's N-th requeue: adding the same job twice runs it once,
+   * and a requeue is never swallowed by an old job BullMQ still keeps (completed or failed). Never throws:
+   * on failure the analysis stays « en attente » and the sweeper enqueues it later.
+   */
+  async enqueue(analysisId: string, requeue = 0): Promise<boolean> {
+    return this.queue
+      .add(JOB_NAME, { analysisId }, { jobId: analysisJobId(analysisId, requeue), attempts: ATTEMPTS, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } })
+      .then(
+        () => true,
+        (error: Error) => {
+          this.logger.warn(`Analysis ${analysisId} not enqueued: ${error.message}`);
+          return false;
+        },
+      );
+  }
+
+  /** State of the analysis' latest job as BullMQ sees it ('unknown' when there is none, e.g. never queued). */
+  async jobState(analysisId: string, requeue: number): Promise<string> {
+    const job = await this.queue.getJob(analysisJobId(analysisId, requeue));
+    return job ? await job.getState() : 'unknown';
+  }
+
+  /** Answers when the queue's backend does (the sweeper claims nothing while it is down). */
+  async reachable(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([this.queue.count().then(() => true, () => false), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
