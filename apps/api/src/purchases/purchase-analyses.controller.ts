@@ -5,7 +5,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, Res, UploadedFile, UseIn
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Response } from 'express';
 import { badRequest } from '@app/common';
 import { adviceOptionLabel, type AdviceOption } from '@app/domain';
@@ -13,7 +13,7 @@ import { PurchaseAnalysesService, PurchaseAnalysisQueue, type PurchaseAnalysisVi
 import { Caller, Roles } from '../auth/auth.guard';
 import type { CurrentAccount } from '../auth/auth.types';
 import { PageQueryDto } from '../http/page-query.dto';
-import { csvField } from '../search/export-writer';
+import { writeCsv, writeXlsx, type ExportColumn } from '../search/export-writer';
 
 /** Largest upload accepted: about 100,000 lines of CSV. */
 export const MAX_PURCHASE_FILE_BYTES = 20 * 1024 * 1024;
@@ -48,40 +48,59 @@ export async function startAnalysis(analyses: PurchaseAnalysesService, queue: Pu
   }
 }
 
-export const EXPORT_HEADER = ['Ligne', 'Libellé', 'CPV ou mots', 'Montant annuel (€ HT)', 'Lieu', 'Code commune', 'Conseil', 'Articles', 'Raisons', 'SIAE éligibles', 'EA/ESAT éligibles', 'Heures d’insertion par an', 'Problème'];
-
-export function exportLine(line: PurchaseLineView, label: (option: string) => string): string {
-  const a = line.advice;
+/** The export's columns, in French; numbers stay numbers (decimal commas in the CSV, cells of numbers in the XLSX). */
+export function purchaseExportColumns(label: (option: string) => string): ExportColumn<PurchaseLineView>[] {
   return [
-    line.lineNumber,
-    line.label,
-    line.subject,
-    line.amountEur,
-    line.place,
-    line.communeCode,
-    a ? label(a.recommendation) : '',
-    a ? a.articles.join(' ') : '',
-    a ? a.reasons.join(' ') : '',
-    a ? a.evidence.eligibleServing.siae : '',
-    a ? a.evidence.eligibleServing.disability : '',
-    a ? a.insertionHours.yearlyHours : '',
-    line.problem,
-  ]
-    .map((v) => csvField(v === '' ? null : (v as string | number | null)))
-    .join(',');
+    { header: 'Ligne', value: (l) => l.lineNumber },
+    { header: 'Libellé', value: (l) => l.label },
+    { header: 'CPV ou mots', value: (l) => l.subject },
+    { header: 'Montant annuel (€ HT)', value: (l) => l.amountEur },
+    { header: 'Lieu', value: (l) => l.place },
+    { header: 'Code commune', value: (l) => l.communeCode },
+    { header: 'Conseil', value: (l) => (l.advice ? label(l.advice.recommendation) : null) },
+    { header: 'Articles', value: (l) => (l.advice ? l.advice.articles.join(' ') : null) },
+    { header: 'Raisons', value: (l) => (l.advice ? l.advice.reasons.join(' ') : null) },
+    { header: 'SIAE éligibles', value: (l) => l.advice?.evidence.eligibleServing.siae ?? null },
+    { header: 'EA/ESAT éligibles', value: (l) => l.advice?.evidence.eligibleServing.disability ?? null },
+    { header: 'Heures d’insertion par an', value: (l) => l.advice?.insertionHours.yearlyHours ?? null },
+    { header: 'Problème', value: (l) => l.problem },
+  ];
 }
 
-/** Streams every line as CSV (UTF-8 with BOM for spreadsheets), a batch at a time. */
-export async function writeExport(res: Response, analyses: PurchaseAnalysesService, id: string, actor: TenderActor, label: (option: string) => string): Promise<void> {
+export const PURCHASE_EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type PurchaseExportFormat = (typeof PURCHASE_EXPORT_FORMATS)[number];
+
+export class PurchaseExportQuery {
+  @IsOptional()
+  @IsIn(PURCHASE_EXPORT_FORMATS, { message: 'format inconnu : csv ou xlsx' })
+  format?: PurchaseExportFormat;
+}
+
+const CONTENT_TYPES: Record<PurchaseExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/**
+ * Streams every line, a batch at a time, as CSV (`;`, UTF-8 with BOM, for French spreadsheets) or XLSX
+ * (exceljs' streaming writer, held back by the socket): memory stays flat whatever the file's size.
+ */
+export async function writeExport(res: Response, analyses: PurchaseAnalysesService, id: string, actor: TenderActor, label: (option: string) => string, format: PurchaseExportFormat = 'csv'): Promise<void> {
   const batches = analyses.allLines(id, actor);
   const first = await batches.next(); // 404 before any header is sent
-  res.status(200).setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="analyse-achats-${id.slice(0, 8)}.csv"`);
-  res.write(`\ufeff${EXPORT_HEADER.map(csvField).join(',')}\r\n`);
-  for (let batch = first; !batch.done; batch = await batches.next()) {
-    if (!res.write(batch.value.map((l) => exportLine(l, label)).join('\r\n') + '\r\n')) await new Promise((resolve) => res.once('drain', resolve));
+  res.status(200).setHeader('Content-Type', CONTENT_TYPES[format]);
+  res.setHeader('Content-Disposition', `attachment; filename="analyse-achats-${id.slice(0, 8)}.${format}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  const columns = purchaseExportColumns(label);
+  const rows = first.done ? [] : first.value;
+  try {
+    if (format === 'xlsx') await writeXlsx(res, columns, batches, rows, 'Analyse des achats');
+    else await writeCsv(res, columns, batches, rows);
+  } catch (error) {
+    // Headers are gone: the only honest signal left is a broken download.
+    await batches.return(undefined);
+    res.destroy(error as Error);
   }
-  res.end();
 }
 
 @ApiTags('purchase-analyses')
@@ -119,8 +138,9 @@ export class PurchaseAnalysesController {
     return this.analyses.lines(id, caller, { page: query.page, perPage: query.perPage, problems: query.problems });
   }
 
+  /** `?format=csv` (default) or `xlsx`. */
   @Get(':id/export')
-  async export(@Caller() caller: CurrentAccount, @Param('id') id: string, @Res() res: Response) {
-    await writeExport(res, this.analyses, id, caller, (o) => adviceOptionLabel(o as AdviceOption));
+  async export(@Caller() caller: CurrentAccount, @Param('id') id: string, @Query() query: PurchaseExportQuery, @Res() res: Response) {
+    await writeExport(res, this.analyses, id, caller, (o) => adviceOptionLabel(o as AdviceOption), query.format ?? 'csv');
   }
 }

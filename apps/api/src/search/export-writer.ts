@@ -9,9 +9,9 @@ import type { ExportFormat } from './search-structures.dto';
 
 export type ExportRow = IndexedStructure & { distanceKm?: number };
 
-export interface ExportColumn {
+export interface ExportColumn<Row = ExportRow> {
   header: string;
-  value: (row: ExportRow) => string | number | null;
+  value: (row: Row) => string | number | null;
 }
 
 /** Names of the codes an export would otherwise print (sectors, departments, regions). */
@@ -84,10 +84,10 @@ export function exportHeaders(response: Response, format: ExportFormat): void {
 }
 
 /** `first` is the batch already read (so errors before any byte still become problem+json). */
-export async function writeCsv(response: Response, columns: ExportColumn[], batches: AsyncIterator<ExportRow[]>, first: ExportRow[]): Promise<void> {
+export async function writeCsv<Row>(response: Response, columns: ExportColumn<Row>[], batches: AsyncIterator<Row[]>, first: Row[]): Promise<void> {
   // BOM: spreadsheet software then reads the accents as UTF-8.
   response.write(`\uFEFF${csvLine(columns.map((c) => c.header))}`);
-  let batch: ExportRow[] | undefined = first;
+  let batch: Row[] | undefined = first;
   while (batch) {
     const text = batch.map((row) => csvLine(columns.map((c) => c.value(row)))).join('');
     response.write(text);
@@ -128,11 +128,11 @@ function loadExcel(): typeof ExcelJS {
   return excel;
 }
 
-export async function writeXlsx(response: Response, columns: ExportColumn[], batches: AsyncIterator<ExportRow[]>, first: ExportRow[]): Promise<void> {
+export async function writeXlsx<Row>(response: Response, columns: ExportColumn<Row>[], batches: AsyncIterator<Row[]>, first: Row[], sheetName = 'Structures'): Promise<void> {
   const workbook = new (loadExcel().stream.xlsx.WorkbookWriter)({ stream: response, useStyles: false, useSharedStrings: false });
-  const sheet = workbook.addWorksheet('Structures');
+  const sheet = workbook.addWorksheet(sheetName);
   sheet.addRow(columns.map((c) => c.header)).commit();
-  let batch: ExportRow[] | undefined = first;
+  let batch: Row[] | undefined = first;
   while (batch) {
     for (const row of batch) sheet.addRow(columns.map((c) => c.value(row))).commit();
     if (!(await xlsxCaughtUp(response, sheet))) {

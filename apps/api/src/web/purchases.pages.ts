@@ -1,5 +1,6 @@
-// Buyers' pages for purchase analyses: upload a plan (CSV or XLSX), follow its progress (the page refreshes
-// itself while the worker advises, no script needed), read the advice per line and the bad lines, export.
+// Buyers' pages for purchase analyses: upload a plan (CSV or XLSX), follow its progress (a script polls and
+// reloads the page when done; without it, an « Actualiser » link: no meta refresh, WCAG 2.2.1), read the advice
+// per line and the bad lines, export as Excel or CSV.
 import { Controller, Get, Param, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -70,10 +71,24 @@ export class PurchasesPages {
     });
   }
 
+  /** Polled by the progress page's script (assets/app.js), which reloads the page once the analysis ends. */
+  @Get(':id/etat')
+  @Roles('buyer')
+  async state(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
+    const analysis = await this.analyses.get(id, req.account!);
+    res.set('Cache-Control', 'no-store').json({ status: analysis.status, progress: analysis.progress });
+  }
+
   @Get(':id/export.csv')
   @Roles('buyer')
   async export(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
-    await writeExport(res, this.analyses, id, req.account!, label);
+    await writeExport(res, this.analyses, id, req.account!, label, 'csv');
+  }
+
+  @Get(':id/export.xlsx')
+  @Roles('buyer')
+  async exportXlsx(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string) {
+    await writeExport(res, this.analyses, id, req.account!, label, 'xlsx');
   }
 
   private async renderIndex(req: PageRequest, res: Response, errors: string[], status: number) {
