@@ -5,8 +5,9 @@ import { Controller, Get, Param, Post, Query, Req, Res, UploadedFile, UseInterce
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { unlink } from 'node:fs/promises';
-import { ProblemException } from '@app/common';
-import { adviceOptionLabel, type AdviceOption } from '@app/domain';
+import { ProblemException, type FieldError } from '@app/common';
+import { ADVICE_OPTIONS, adviceOptionLabel, type AdviceOption } from '@app/domain';
+import { ReferenceService } from '@app/reference';
 import { PurchaseAnalysesService, PurchaseAnalysisQueue } from '@app/tenders';
 import { Roles } from '../auth/auth.guard';
 import { purchaseFileInterceptor, startAnalysis, writeExport, type UploadedPurchaseFile } from '../purchases/purchase-analyses.controller';
@@ -24,12 +25,13 @@ export class PurchasesPages {
     private readonly pages: PageRenderer,
     private readonly analyses: PurchaseAnalysesService,
     private readonly queue: PurchaseAnalysisQueue,
+    private readonly reference: ReferenceService,
   ) {}
 
   @Get()
   @Roles('buyer')
   async index(@Req() req: PageRequest, @Res() res: Response) {
-    this.renderIndex(req, res, [], 200);
+    await this.renderIndex(req, res, [], 200);
   }
 
   /** Multipart: the CSRF token is read once multer has parsed the fields (the page guard runs before it). */
@@ -47,7 +49,8 @@ export class PurchasesPages {
     } catch (error) {
       const refused = formProblem(error);
       if (!refused) throw error;
-      await this.renderIndex(req, res, refused.errors.map((e) => e.message), refused.problem.status);
+      // Every refusal of the file names the field: the summary links to it, the message sits under it.
+      await this.renderIndex(req, res, refused.errors.map((e) => ({ ...e, field: 'file' })), refused.problem.status);
     }
   }
 
@@ -62,8 +65,10 @@ export class PurchasesPages {
       pageTitle: `Analyse des achats – ${analysis.fileName}`,
       analysis,
       running: analysis.status === 'queued' || analysis.status === 'running',
-      recommendations: Object.entries(analysis.recommendations).map(([option, count]) => ({ label: label(option), count })),
-      lines: lines.items.map((l) => ({ ...l, adviceLabel: l.advice ? label(l.advice.recommendation) : null })),
+      // Strongest measure first (reserve, clause, criterion, nothing), whatever order the counts came in.
+      recommendations: ADVICE_OPTIONS.filter((o) => analysis.recommendations[o]).map((o) => ({ label: label(o), count: analysis.recommendations[o]! })),
+      // The place as a buyer reads it: the commune's name, not the code or postcode typed in the file.
+      lines: lines.items.map((l) => ({ ...l, placeName: (l.communeCode && this.reference.commune(l.communeCode)?.name) || l.place, adviceLabel: l.advice ? label(l.advice.recommendation) : null })),
       problems,
       pager: pagination(lines.total, page, LINES_PER_PAGE),
       base: `/analyses-achats/${id}`,
@@ -91,7 +96,7 @@ export class PurchasesPages {
     await writeExport(res, this.analyses, id, req.account!, label, 'xlsx');
   }
 
-  private async renderIndex(req: PageRequest, res: Response, errors: string[], status: number) {
-    this.pages.render(req, res, 'purchases/index.njk', { pageTitle: 'Analyser un plan d’achats', uploadErrors: errors, analyses: await this.analyses.list(req.account!) }, status);
+  private async renderIndex(req: PageRequest, res: Response, errors: FieldError[], status: number) {
+    this.pages.render(req, res, 'purchases/index.njk', { pageTitle: 'Analyser un plan d’achats', errors, fieldLabels: { file: 'Fichier' }, analyses: await this.analyses.list(req.account!) }, status);
   }
 }
