@@ -3,7 +3,11 @@
 // and a <title> that names the page, the skip link first in the tab order and moving focus to the
 // content, a visible focus ring on keyboard focus, and error summaries that take the focus and link to
 // their fields. A violation fails with its rule, impact and the CSS selectors of the offending elements.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { PurchaseAnalysesService } from '@app/tenders';
 import { BrowserHarness, VIEWPORT, startBrowserHarness } from '../support/browser';
 import { signUp } from '../support/test-app';
 import { testConfig } from '../support/test-env';
@@ -228,12 +232,16 @@ async function fieldErrorMessage(page: Page, id: string): Promise<string | null>
 describe('accessibility of every page type (WCAG 2.1 AA)', () => {
   let h: BrowserHarness;
   const pages = new Map<Role, Page>();
-  const ids = { tender: '', draft: '', run: '', runningRun: '', proposal: '', bid: '', supplierStructure: '' };
+  const ids = { tender: '', draft: '', run: '', runningRun: '', proposal: '', bid: '', supplierStructure: '', analysis: '', runningAnalysis: '' };
 
   beforeAll(async () => {
-    // The copy of a run left « running » must stay so for the whole suite (slow on a loaded machine): no sweeper.
+    // The copy of a run left « running » must stay so for the whole suite (slow on a loaded machine): no sweeper,
+    // and so must the purchase analysis left « en cours ».
     const { matching } = testConfig('settings-only');
-    h = await startBrowserHarness({ worker: true, config: { matching: { ...matching, sweepIntervalMs: 3_600_000, sweepAfterMs: 86_400_000 } } });
+    h = await startBrowserHarness({
+      worker: true,
+      config: { matching: { ...matching, sweepIntervalMs: 3_600_000, sweepAfterMs: 86_400_000 }, purchaseAnalysis: { sweepIntervalMs: 3_600_000, staleAfterMs: 86_400_000 } },
+    });
     const [buyer, company, supplier] = await Promise.all([signUp(h.t, 'buyer'), signUp(h.t, 'company'), signUp(h.t, 'supplier')]);
     const lead = await createOwnedStructure(h.t, company, { name: 'Paysages Durables SAS', kind: 'COMPANY', communeCode: '69123', sectors: ['entretien-espaces-verts'], annualRevenueEur: 3_000_000 });
     const [jardins] = await Promise.all([
@@ -261,6 +269,16 @@ describe('accessibility of every page type (WCAG 2.1 AA)', () => {
     ids.bid = (await createBid(h.t, company, { tenderId: ids.tender, lots: run.proposals[0].lots, leadStructureId: lead.id, fromProposalId: ids.proposal })).id;
     await waitForSearch(h.t, 'perPage=1', 3);
 
+    // Purchase analyses: one finished with a line to correct, one left « en cours » (created without its job).
+    const plan = ['Libellé;CPV ou mots;Montant annuel;Lieu', 'Entretien des parcs;77310000;85 000;69123', 'Sans lieu;90911200;1000;', 'Nettoyage des locaux;90911200;40 000;Villeurbanne'].join('\n');
+    ids.analysis = (await h.t.http().post('/api/v1/purchase-analyses').set(buyer.auth).attach('file', Buffer.from(plan), 'plan-achats.csv').expect(202)).body.id;
+    const planPath = join(tmpdir(), `a11y-plan-${process.pid}.csv`);
+    writeFileSync(planPath, plan);
+    const running = await h.t.app.get(PurchaseAnalysesService).create({ id: buyer.id, role: 'buyer' }, 'plan-achats-2027.csv', planPath);
+    ids.runningAnalysis = running.id;
+    await h.t.dataSource.query(`UPDATE purchase_analyses SET status = 'running', processed = 1 WHERE id = $1`, [running.id]);
+    await waitForAnalysis(buyer, ids.analysis);
+
     pages.set('visitor', (await h.newUser()).page);
     await Promise.all(
       (
@@ -280,6 +298,16 @@ describe('accessibility of every page type (WCAG 2.1 AA)', () => {
       const res = await h.t.http().get(`/api/v1/matching-runs/${runId}`).set(who.auth).expect(200);
       if (res.body.status === 'succeeded') return res.body;
       if (res.body.status === 'failed' || Date.now() > deadline) throw new Error(`matching run ${res.body.status}: ${res.body.error ?? ''}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  async function waitForAnalysis(who: Account, id: string): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await h.t.http().get(`/api/v1/purchase-analyses/${id}`).set(who.auth).expect(200);
+      if (res.body.status === 'succeeded') return;
+      if (res.body.status === 'failed' || Date.now() > deadline) throw new Error(`purchase analysis ${res.body.status}: ${res.body.error ?? ''}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -353,6 +381,22 @@ describe('accessibility of every page type (WCAG 2.1 AA)', () => {
     { name: 'my alerts', as: 'supplier', path: () => '/alertes', title: /^Mes alertes$/ },
     { name: 'my favourite lists', as: 'buyer', path: () => '/listes', title: /^Mes listes de structures$/ },
     { name: 'add to a list', as: 'buyer', path: () => `/listes/ajouter?structure=${ids.supplierStructure}`, title: /^Ajouter Jardins de Villeurbanne à une liste$/ },
+    { name: 'purchase analysis: upload form and my analyses', as: 'buyer', path: () => '/analyses-achats', title: /^Analyser un plan d’achats$/ },
+    {
+      name: 'purchase analysis: file refused',
+      as: 'buyer',
+      path: () => '/analyses-achats',
+      title: /^Erreur : Analyser un plan d’achats$/,
+      act: async (page) => {
+        const bad = join(tmpdir(), `a11y-bad-${process.pid}.csv`);
+        writeFileSync(bad, 'Nom;Prix\nA;1');
+        await page.getByLabel(/^Fichier CSV ou Excel/).setInputFiles(bad);
+        await submit('Analyser le fichier')(page);
+      },
+      errors: true,
+    },
+    { name: 'purchase analysis in progress', as: 'buyer', path: () => `/analyses-achats/${ids.runningAnalysis}`, title: /^Analyse des achats – plan-achats-2027\.csv$/ },
+    { name: 'purchase analysis results with a line to correct', as: 'buyer', path: () => `/analyses-achats/${ids.analysis}`, title: /^Analyse des achats – plan-achats\.csv$/ },
   ];
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
