@@ -1,6 +1,5 @@
 // Streams search exports as CSV or XLSX: one header row, then every match, batch by batch, honouring
 // back-pressure, so 100,000 rows never sit in memory at once.
-import { once } from 'node:events';
 import type { Response } from 'express';
 import type ExcelJS from 'exceljs';
 import { prestationLabel, structureKindLabel } from '@app/domain';
@@ -66,12 +65,24 @@ export function csvField(value: string | number | null): string {
   return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Waits until the socket takes more, or gives up when the client went away. */
-async function drained(response: Response): Promise<boolean> {
-  if (response.destroyed || response.writableEnded) return false;
-  if (!response.writableNeedDrain) return true;
-  const result = await Promise.race([once(response, 'drain').then(() => true), once(response, 'close').then(() => false)]);
-  return result;
+/**
+ * Waits until the socket takes more, or gives up when the client went away. Both listeners are removed
+ * whichever fires: a long export waits thousands of times (racing two `once()` left one listener behind each time).
+ */
+function drained(response: Response): Promise<boolean> {
+  if (response.destroyed || response.writableEnded) return Promise.resolve(false);
+  if (!response.writableNeedDrain) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const settle = (open: boolean) => () => {
+      response.off('drain', onDrain);
+      response.off('close', onClose);
+      resolve(open);
+    };
+    const onDrain = settle(true);
+    const onClose = settle(false);
+    response.on('drain', onDrain);
+    response.on('close', onClose);
+  });
 }
 
 export function exportHeaders(response: Response, format: ExportFormat): void {
