@@ -18,6 +18,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL, REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
   });
 
+  it('sweeps stuck purchase analyses every 30 s, after 2 min without progress, unless configured', () => {
+    expect(loadConfig({ DATABASE_URL }).purchaseAnalysis).toEqual({ sweepIntervalMs: 30_000, staleAfterMs: 120_000 });
+    expect(loadConfig({ DATABASE_URL, PURCHASE_ANALYSIS_SWEEP_INTERVAL_MS: '5000', PURCHASE_ANALYSIS_STALE_AFTER_MS: '600000' }).purchaseAnalysis).toEqual({ sweepIntervalMs: 5000, staleAfterMs: 600_000 });
+    expect(() => loadConfig({ DATABASE_URL, PURCHASE_ANALYSIS_SWEEP_INTERVAL_MS: '0' })).toThrow(/PURCHASE_ANALYSIS_SWEEP_INTERVAL_MS/);
+  });
+
   it('says how to get a database when DATABASE_URL is missing', () => {
     expect(() => loadConfig({})).toThrow(/DATABASE_URL is not set: `npm start` runs an embedded PostgreSQL/);
   });
