@@ -232,7 +232,7 @@ async function fieldErrorMessage(page: Page, id: string): Promise<string | null>
 describe('accessibility of every page type (WCAG 2.1 AA)', () => {
   let h: BrowserHarness;
   const pages = new Map<Role, Page>();
-  const ids = { tender: '', draft: '', run: '', runningRun: '', proposal: '', bid: '', supplierStructure: '', analysis: '', runningAnalysis: '' };
+  const ids = { tender: '', draft: '', run: '', runningRun: '', proposal: '', bid: '', supplierStructure: '', analysis: '', runningAnalysis: '', closedTender: '', award: '' };
 
   beforeAll(async () => {
     // The copy of a run left « running » must stay so for the whole suite (slow on a loaded machine): no sweeper,
@@ -278,6 +278,16 @@ describe('accessibility of every page type (WCAG 2.1 AA)', () => {
     ids.runningAnalysis = running.id;
     await h.t.dataSource.query(`UPDATE purchase_analyses SET status = 'running', processed = 1 WHERE id = $1`, [running.id]);
     await waitForAnalysis(buyer, ids.analysis);
+
+    // Insertion hours after award: a closed tender to award, and another whose lot 1 is awarded to the supplier's
+    // structure alone, with one quarter declared.
+    const year = new Date().getUTCFullYear();
+    ids.closedTender = (await createBidTender(h.t, buyer, { title: 'Marché clos à attribuer' })).id;
+    await h.t.http().post(`/api/v1/tenders/${ids.closedTender}/close`).set(buyer.auth).expect(200);
+    const awardedTender = (await createBidTender(h.t, buyer, { title: 'Marché attribué' })).id;
+    await h.t.http().post(`/api/v1/tenders/${awardedTender}/close`).set(buyer.auth).expect(200);
+    ids.award = (await h.t.http().post(`/api/v1/tenders/${awardedTender}/lots/1/award`).set(buyer.auth).send({ structureId: jardins.id, startsOn: `${year - 1}-01-01`, durationMonths: 24 }).expect(201)).body.id;
+    await h.t.http().post(`/api/v1/awards/${ids.award}/declarations`).set(supplier.auth).send({ quarter: `${year - 1}-Q1`, entries: [{ structureId: jardins.id, hours: 40 }], comment: 'Un salarié en parcours' }).expect(201);
 
     pages.set('visitor', (await h.newUser()).page);
     await Promise.all(
@@ -392,6 +402,22 @@ describe('accessibility of every page type (WCAG 2.1 AA)', () => {
         writeFileSync(bad, 'Nom;Prix\nA;1');
         await page.getByLabel(/^Fichier CSV ou Excel/).setInputFiles(bad);
         await submit('Analyser le fichier')(page);
+      },
+      errors: true,
+    },
+    { name: 'award form with errors', as: 'buyer', path: () => `/appels-d-offres/${ids.closedTender}/lots/1/attribuer`, title: /^Erreur : Attribuer le lot 1$/, act: submit('Attribuer le lot'), errors: true },
+    { name: 'closed tender page (buyer, lots to award)', as: 'buyer', path: () => `/appels-d-offres/${ids.closedTender}`, title: /^Marché clos à attribuer$/ },
+    { name: 'insertion hours: awards followed', as: 'buyer', path: () => '/suivi-heures', title: /^Suivi des heures d’insertion$/ },
+    { name: 'insertion hours: follow-up (buyer)', as: 'buyer', path: () => `/suivi-heures/${ids.award}`, title: /^Heures d’insertion – lot 1$/ },
+    { name: 'insertion hours: follow-up and declaration form (holder)', as: 'supplier', path: () => `/suivi-heures/${ids.award}`, title: /^Heures d’insertion – lot 1$/ },
+    {
+      name: 'insertion hours: declaration with errors',
+      as: 'supplier',
+      path: () => `/suivi-heures/${ids.award}`,
+      title: /^Erreur : Heures d’insertion – lot 1$/,
+      act: async (page) => {
+        await page.getByLabel(/^Jardins de Villeurbanne \(titulaire\)/).fill('beaucoup');
+        await submit('Déclarer les heures')(page);
       },
       errors: true,
     },
