@@ -2,6 +2,7 @@
 // closed tender to a submitted groupement; its mandataire declares hours per quarter and member; the buyer, the
 // facilitator and the members read declared against required (V17) with late quarters flagged, and export it.
 // Nobody else reads it, and only the mandataire declares.
+import { AwardsService } from '@app/bids';
 import { type Person, createBid, createBidTender, createOwnedStructure, person } from '../support/bid-fixtures';
 import { TestApp, createTestApp } from '../support/test-app';
 
@@ -242,5 +243,21 @@ describe('insertion hours followed up after award (issue 16)', () => {
       .expect(201);
     expect(declared.body.followUp.quarters[0]).toMatchObject({ declaredHours: 0, status: 'declared_late' });
     expect((await http().get('/api/v1/awards').set(buyer.auth).expect(200)).body.map((a: { lotNumber: number; requiredHours: number }) => a.requiredHours)).toEqual([400, requiredHours]);
+  });
+
+  it('reminds the holder of the quarters owed and tells the buyer and the facilitator of late ones, once each', async () => {
+    const awards = t.app.get(AwardsService);
+    const notifications = async (who: Person) => (await http().get('/api/v1/notifications?perPage=100').set(who.auth).expect(200)).body.items as { title: string; body: string; link: string }[];
+    expect(await awards.sendDeclarationReminders()).toBe(2);
+    const late = (await notifications(lead)).filter((n) => n.title === 'Déclaration d’heures d’insertion en retard');
+    expect(late).toHaveLength(1);
+    expect(late[0].body).toContain(`le 2e trimestre ${year - 1} (avant le 30 juillet ${year - 1})`);
+    expect(late[0].body).not.toContain(`1er trimestre ${year - 1}`); // declared
+    expect(late[0].link).toBe(`/suivi-heures/${awardId}`);
+    expect((await notifications(buyer)).filter((n) => n.title === 'Déclaration d’heures d’insertion en retard').length).toBe(2);
+    expect((await notifications(otherFacilitator)).map((n) => n.title)).toContain('Déclaration d’heures d’insertion en retard');
+    const before = (await notifications(lead)).length;
+    expect(await awards.sendDeclarationReminders()).toBe(0);
+    expect((await notifications(lead)).length).toBe(before);
   });
 });

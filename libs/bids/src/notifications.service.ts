@@ -28,6 +28,7 @@ export const NOTIFICATION_TYPES = [
   // Insertion hours followed up after award (issue 16).
   'AWARD',
   'HOURS_DECLARED',
+  'HOURS_REMINDER',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

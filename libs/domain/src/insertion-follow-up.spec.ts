@@ -7,6 +7,7 @@ import {
   quarterBounds,
   quarterLabel,
   quarterOf,
+  quartersToRemind,
   type HoursDeclaration,
 } from './insertion-follow-up';
 
@@ -108,5 +109,19 @@ describe('insertionFollowUp: declared against required', () => {
     expect(declarationProblem(f, '2027-Q3', '2027-04-20')).toMatch(/n’a pas commencé/);
     expect(declarationProblem(f, '2027-Q2', '2027-04-20')).toBeNull();
     expect(declarationProblem(f, '2027-Q1', '2027-04-20')).toBeNull();
+  });
+});
+
+describe('quartersToRemind', () => {
+  it('names the ended quarters not declared, still due or late; declared and running ones are left alone', () => {
+    const f = insertionFollowUp({
+      requiredHours: 1000,
+      startsOn: '2027-01-01',
+      durationMonths: 12,
+      members,
+      declarations: [{ quarter: '2027-Q2', structureId: 'aci', hours: 10, declaredAt: at('2027-07-02') }],
+      today: '2027-10-15',
+    });
+    expect(quartersToRemind(f)).toEqual({ toDeclare: ['2027-Q3'], late: ['2027-Q1'] });
   });
 });

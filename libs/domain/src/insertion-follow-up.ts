@@ -250,3 +250,21 @@ export function declarationProblem(followUp: Pick<FollowUp, 'quarters'>, quarter
   if (dayNumber(today) < dayNumber(q.from)) return `le ${quarterLabel(quarter)} n’a pas commencé : ses heures ne peuvent pas encore être déclarées`;
   return null;
 }
+
+/**
+ * Quarters to remind the holder of: ended and not declared, either still within the due days (`toDeclare`) or past
+ * them (`late`). The caller keeps a ledger so that each quarter is announced once in each state.
+ */
+export function quartersToRemind(followUp: Pick<FollowUp, 'quarters'>): { toDeclare: Quarter[]; late: Quarter[] } {
+  return {
+    toDeclare: followUp.quarters.filter((q) => q.status === 'to_declare').map((q) => q.quarter),
+    late: followUp.quarters.filter((q) => q.status === 'late').map((q) => q.quarter),
+  };
+}
+
+const DAY_LABEL = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** « 30 avril 2027 » for a calendar day. */
+export function dayLabel(day: string): string {
+  return DAY_LABEL.format(new Date(dayNumber(day) * DAY_MS));
+}

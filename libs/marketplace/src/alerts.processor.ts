@@ -1,21 +1,38 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import { AwardsService } from '@app/bids';
 import { APP_CONFIG, type AlertsJob, type AppConfig, QUEUES } from '@app/config';
 import { AlertFanout } from './alert-fanout';
 
 export const ALERTS_SWEEP_SCHEDULER = 'alerts-sweep';
 
-/** Every job sweeps: pending publications, then due digests (both idempotent, see AlertFanout). */
+/** Quarters end on a calendar day: checking the hours to declare once an hour is plenty (the alerts run every few seconds). */
+export const DECLARATION_REMINDERS_EVERY_MS = 3_600_000;
+
+/**
+ * Every job sweeps what the product announces on its own: pending publications, due digests (AlertFanout), and
+ * the insertion hours to declare after award (AwardsService). Each step is idempotent.
+ */
 @Processor(QUEUES.alerts, { concurrency: 1 })
 export class AlertsProcessor extends WorkerHost {
-  constructor(private readonly fanout: AlertFanout) {
+  constructor(
+    private readonly fanout: AlertFanout,
+    private readonly awards: AwardsService,
+  ) {
     super();
   }
 
-  async process(_job: Job<AlertsJob>): Promise<{ tenders: number; digests: number }> {
+  private remindersCheckedAt = 0;
+
+  async process(_job: Job<AlertsJob>): Promise<{ tenders: number; digests: number; hoursReminders: number }> {
     const { tenders, digests } = await this.fanout.sweep();
-    return { tenders: tenders.length, digests };
+    let hoursReminders = 0;
+    if (Date.now() - this.remindersCheckedAt >= DECLARATION_REMINDERS_EVERY_MS) {
+      hoursReminders = await this.awards.sendDeclarationReminders();
+      this.remindersCheckedAt = Date.now();
+    }
+    return { tenders: tenders.length, digests, hoursReminders };
   }
 }
 

@@ -9,9 +9,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { badRequest, conflict, forbidden, notFound, type FieldError } from '@app/common';
 import {
   MAX_DECLARED_HOURS,
+  dayLabel,
   declarationProblem,
   insertionFollowUp,
   quarterLabel,
+  quartersToRemind,
   type HoursDeclaration,
   type Quarter,
   type StructureKind,
@@ -260,6 +262,80 @@ export class AwardsService {
       }
     });
     return this.get(id, caller);
+  }
+
+  /**
+   * Reminds holders of the quarters they have to declare, and tells the buyer and the facilitator of the late
+   * ones; each quarter is announced once per state (ledger `award_reminders`), whoever runs the sweep and however
+   * often. Run by the worker's periodic sweep. Returns the number of awards whose people were told something.
+   */
+  async sendDeclarationReminders(today = todayUtc()): Promise<number> {
+    const awards: AwardRow[] = await this.dataSource.query(
+      `SELECT a.id, a.tender_id, a.lot_number, a.bid_id, a.required_hours, a.starts_on::text AS starts_on, a.duration_months, a.facilitator_id,
+              t.title AS tender_title, t.owner_id AS tender_owner_id, l.title AS lot_title, h.name AS holder_name, h.owner_id AS holder_owner_id
+         FROM awards a
+         JOIN tenders t ON t.id = a.tender_id
+         JOIN tender_lots l ON l.tender_id = a.tender_id AND l.number = a.lot_number
+         JOIN structures h ON h.id = a.holder_structure_id
+        WHERE a.starts_on < $1::date
+          AND (a.starts_on + make_interval(months => a.duration_months) + interval '1 year') > $1::date`,
+      [today],
+    );
+    if (!awards.length) return 0;
+    const declarations = await this.declarationsOf(this.dataSource.manager, awards.map((a) => a.id));
+    let told = 0;
+    for (const award of awards) {
+      const followUp = insertionFollowUp({
+        requiredHours: award.required_hours,
+        startsOn: award.starts_on,
+        durationMonths: award.duration_months,
+        members: [],
+        declarations: (declarations.get(award.id) ?? []).map(toDeclaration),
+        today,
+      });
+      const { toDeclare, late } = quartersToRemind(followUp);
+      if (!toDeclare.length && !late.length) continue;
+      const dueOn = new Map(followUp.quarters.map((q) => [q.quarter, q.dueOn]));
+      const sent = await this.dataSource.transaction(async (manager) => {
+        const fresh: { quarter: Quarter; state: 'to_declare' | 'late' }[] = await manager.query(
+          `INSERT INTO award_reminders (award_id, quarter, state)
+           SELECT $1, r.quarter, r.state FROM jsonb_to_recordset($2::jsonb) AS r(quarter text, state text)
+           ON CONFLICT DO NOTHING RETURNING quarter, state`,
+          [award.id, JSON.stringify([...toDeclare.map((quarter) => ({ quarter, state: 'to_declare' })), ...late.map((quarter) => ({ quarter, state: 'late' }))])],
+        );
+        if (!fresh.length) return false;
+        const lot = `lot ${award.lot_number} « ${award.lot_title} » de « ${award.tender_title} »`;
+        const list = (state: string) => fresh.filter((r) => r.state === state).map((r) => `le ${quarterLabel(r.quarter)} (avant le ${dayLabel(dueOn.get(r.quarter)!)})`);
+        const common = { bidId: award.bid_id, tenderId: award.tender_id, link: `/suivi-heures/${award.id}` };
+        const dueNow = list('to_declare');
+        const overdue = list('late');
+        if (dueNow.length) {
+          await this.notifications.notify(manager, [award.holder_owner_id], {
+            type: 'HOURS_REMINDER',
+            ...common,
+            title: 'Heures d’insertion à déclarer',
+            body: `${award.holder_name}, ${lot} : déclarez les heures d’insertion réalisées par chaque membre pour ${dueNow.join(', ')}.`,
+          });
+        }
+        if (overdue.length) {
+          await this.notifications.notify(manager, [award.holder_owner_id], {
+            type: 'HOURS_REMINDER',
+            ...common,
+            title: 'Déclaration d’heures d’insertion en retard',
+            body: `${award.holder_name}, ${lot} : les heures n’ont pas été déclarées pour ${overdue.join(', ')}. Déclarez-les dès que possible, même à zéro.`,
+          });
+          await this.notifications.notify(manager, [award.tender_owner_id, award.facilitator_id], {
+            type: 'HOURS_REMINDER',
+            ...common,
+            title: 'Déclaration d’heures d’insertion en retard',
+            body: `${award.holder_name} n’a pas déclaré les heures d’insertion du ${lot} pour ${overdue.join(', ')}.`,
+          });
+        }
+        return true;
+      });
+      if (sent) told += 1;
+    }
+    return told;
   }
 
   /** Awarded lots of a tender → their award, for the tender page (its buyer). */
