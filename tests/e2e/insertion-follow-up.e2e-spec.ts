@@ -91,7 +91,7 @@ describe('insertion hours followed up after award (issue 16)', () => {
       // Lot 2 is reserved without a clause: no hours to follow.
       expect((await http().post(`/api/v1/tenders/${tenderId}/lots/2/award`).set(buyer.auth).send({ structureId: s.partner.id, ...EXECUTION }).expect(409)).body.detail).toMatch(/heures d’insertion/);
       expect((await http().post(`/api/v1/tenders/${tenderId}/lots/9/award`).set(buyer.auth).send({ bidId, ...EXECUTION }).expect(404)).body.detail).toMatch(/lot 9/);
-      expect((await http().get('/api/v1/awards').set(buyer.auth).expect(200)).body).toEqual([]);
+      expect((await http().get('/api/v1/awards').set(buyer.auth).expect(200)).body).toEqual({ total: 0, page: 1, perPage: 20, items: [] });
     });
 
     it('awards lot 1 to the groupement: its mandataire first, the hours the clause requires spread over 12 quarters', async () => {
@@ -132,10 +132,10 @@ describe('insertion hours followed up after award (issue 16)', () => {
       for (const stranger of [otherBuyer, outsider, otherFacilitator]) {
         expectProblem(await http().get(`/api/v1/awards/${awardId}`).set(stranger.auth).expect(404));
         expectProblem(await http().get(`/api/v1/awards/${awardId}/hours.csv`).set(stranger.auth).expect(404));
-        expect((await http().get('/api/v1/awards').set(stranger.auth).expect(200)).body).toEqual([]);
+        expect((await http().get('/api/v1/awards').set(stranger.auth).expect(200)).body).toMatchObject({ total: 0, items: [] });
       }
       await http().get(`/api/v1/awards/${awardId}`).expect(401);
-      expect((await http().get('/api/v1/awards').set(facilitator.auth).expect(200)).body.map((a: { id: string }) => a.id)).toEqual([awardId]);
+      expect((await http().get('/api/v1/awards').set(facilitator.auth).expect(200)).body.items.map((a: { id: string }) => a.id)).toEqual([awardId]);
     });
 
     it('only the mandataire declares: the cotraitant, the buyer and the facilitator get 403, strangers 404', async () => {
@@ -242,7 +242,12 @@ describe('insertion hours followed up after award (issue 16)', () => {
       .send({ quarter: `${year - 1}-Q3`, entries: [{ structureId: s.partner.id, hours: 0 }] })
       .expect(201);
     expect(declared.body.followUp.quarters[0]).toMatchObject({ declaredHours: 0, status: 'declared_late' });
-    expect((await http().get('/api/v1/awards').set(buyer.auth).expect(200)).body.map((a: { lotNumber: number; requiredHours: number }) => a.requiredHours)).toEqual([400, requiredHours]);
+    const listed = (await http().get('/api/v1/awards').set(buyer.auth).expect(200)).body;
+    expect(listed.total).toBe(2);
+    expect(listed.items.map((a: { requiredHours: number }) => a.requiredHours)).toEqual([400, requiredHours]);
+    const second = (await http().get('/api/v1/awards?page=2&perPage=1').set(buyer.auth).expect(200)).body;
+    expect(second).toMatchObject({ total: 2, page: 2, perPage: 1, items: [{ requiredHours }] });
+    expect((await http().get('/api/v1/awards?perPage=0').set(buyer.auth).expect(400)).headers['content-type']).toMatch(/problem\+json/);
   });
 
   it('reminds the holder of the quarters owed and tells the buyer and the facilitator of late ones, once each', async () => {

@@ -1,11 +1,12 @@
 // Awards and the insertion-hours follow-up (issue 16): the buyer awards a lot of a closed tender, the holder
 // (or mandataire) declares hours per quarter and member, readers compare declared with required.
-import { Body, Controller, Get, Header, Param, ParseIntPipe, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, ParseIntPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AwardsService } from '@app/bids';
 import { badRequest } from '@app/common';
 import { Caller, Roles } from '../auth/auth.guard';
+import { PageQueryDto } from '../http/page-query.dto';
 import type { CurrentAccount } from '../auth/auth.types';
 import { AwardDto, DeclarationDto, FacilitatorDto } from './award.dto';
 import { awardCsv, awardCsvName } from './award-export';
@@ -27,8 +28,8 @@ export class AwardsController {
 
   /** The awards the caller follows (buyer, facilitator, member). */
   @Get('awards')
-  list(@Caller() caller: CurrentAccount) {
-    return this.awards.list(caller);
+  list(@Query() query: PageQueryDto, @Caller() caller: CurrentAccount) {
+    return this.awards.list(caller, query);
   }
 
   @Get('awards/:id')

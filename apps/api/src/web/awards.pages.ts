@@ -1,7 +1,7 @@
 // Award and insertion-hours follow-up pages (issue 16): the buyer closes a tender and awards a lot with insertion
 // hours; « Suivi des heures » lists the awards an account follows; an award's page shows declared against required
 // per quarter, lets the holder (or mandataire) declare, the buyer name a facilitator, and anyone reading export CSV.
-import { Body, Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AwardsService, type AwardInput, type AwardView } from '@app/bids';
@@ -12,6 +12,7 @@ import { Roles } from '../auth/auth.guard';
 import { awardCsv, awardCsvName } from '../bids/award-export';
 import { type FormBody, group, optionalText, parseNumberFr, text } from './forms';
 import { CsrfGuard, PageRenderer, type PageRequest, formProblem } from './page-renderer';
+import { boundedInt, pagination } from './presenters';
 
 const STATUS_BADGES: Record<QuarterFollowUp['status'], string> = {
   upcoming: '',
@@ -100,9 +101,18 @@ export class AwardsPages {
   }
 
   @Get('suivi-heures')
-  async list(@Req() req: PageRequest, @Res() res: Response) {
-    const awards = await this.awards.list(req.account!);
-    this.pages.render(req, res, 'awards/list.njk', { pageTitle: 'Suivi des heures d’insertion', nav: 'awards', awards });
+  async list(@Req() req: PageRequest, @Res() res: Response, @Query('page') pageParam?: string) {
+    const perPage = 50;
+    const result = await this.awards.list(req.account!, { page: boundedInt(pageParam, 1, 1, 10_000), perPage });
+    this.pages.render(req, res, 'awards/list.njk', {
+      pageTitle: 'Suivi des heures d’insertion',
+      nav: 'awards',
+      awards: result.items,
+      total: result.total,
+      pager: pagination(result.total, result.page, perPage),
+      linkParams: {},
+      base: '/suivi-heures',
+    });
   }
 
   @Get('suivi-heures/:id')

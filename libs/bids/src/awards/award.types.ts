@@ -91,3 +91,10 @@ export interface AwardListItem {
   startsOn: string;
   endsOn: string;
 }
+
+export interface AwardListPage {
+  total: number;
+  page: number;
+  perPage: number;
+  items: AwardListItem[];
+}

@@ -22,7 +22,7 @@ import { TendersService, canManageTender } from '@app/tenders';
 import { isUuid } from '../bid.store';
 import type { BidCaller } from '../bid.types';
 import { NotificationsService } from '../notifications.service';
-import { AWARD_MEMBER_ROLE_LABELS, type AwardInput, type AwardListItem, type AwardMemberRole, type AwardView, type DeclarationInput } from './award.types';
+import { AWARD_MEMBER_ROLE_LABELS, type AwardInput, type AwardListItem, type AwardListPage, type AwardMemberRole, type AwardView, type DeclarationInput } from './award.types';
 
 const AWARD_NOT_FOUND = 'Attribution introuvable';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -156,23 +156,27 @@ export class AwardsService {
   }
 
   /** The awards the caller follows: as buyer, facilitator or member (admins: all), newest first. */
-  async list(caller: BidCaller): Promise<AwardListItem[]> {
+  async list(caller: BidCaller, query: { page?: number; perPage?: number } = {}): Promise<AwardListPage> {
+    const page = query.page ?? 1;
+    const perPage = query.perPage ?? 20;
+    const visible = `($2 OR t.owner_id = $1 OR a.facilitator_id = $1
+      OR EXISTS (SELECT 1 FROM award_members m JOIN structures s ON s.id = m.structure_id WHERE m.award_id = a.id AND s.owner_id = $1))`;
+    const params = [caller.id, caller.role === 'admin'];
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM awards a JOIN tenders t ON t.id = a.tender_id WHERE ${visible}`, params);
     const rows: Array<Pick<AwardRow, 'id' | 'tender_id' | 'lot_number' | 'required_hours' | 'starts_on' | 'duration_months' | 'tender_title' | 'lot_title' | 'holder_name'>> = await this.dataSource.query(
       `SELECT a.id, a.tender_id, a.lot_number, a.required_hours, a.starts_on::text AS starts_on, a.duration_months, t.title AS tender_title, l.title AS lot_title, h.name AS holder_name
          FROM awards a
          JOIN tenders t ON t.id = a.tender_id
          JOIN tender_lots l ON l.tender_id = a.tender_id AND l.number = a.lot_number
          JOIN structures h ON h.id = a.holder_structure_id
-        WHERE $2 OR t.owner_id = $1 OR a.facilitator_id = $1
-           OR EXISTS (SELECT 1 FROM award_members m JOIN structures s ON s.id = m.structure_id WHERE m.award_id = a.id AND s.owner_id = $1)
+        WHERE ${visible}
         ORDER BY a.created_at DESC, a.id
-        LIMIT 500`,
-      [caller.id, caller.role === 'admin'],
+        LIMIT $3 OFFSET $4`,
+      [...params, perPage, (page - 1) * perPage],
     );
-    if (!rows.length) return [];
-    const declarations = await this.declarationsOf(this.dataSource.manager, rows.map((r) => r.id));
+    const declarations = rows.length ? await this.declarationsOf(this.dataSource.manager, rows.map((r) => r.id)) : new Map<string, DeclarationRow[]>();
     const today = todayUtc();
-    return rows.map((r) => {
+    const items = rows.map((r): AwardListItem => {
       const followUp = insertionFollowUp({
         requiredHours: r.required_hours,
         startsOn: r.starts_on,
@@ -195,6 +199,7 @@ export class AwardsService {
         endsOn: followUp.endsOn,
       };
     });
+    return { total, page, perPage, items };
   }
 
   /** The holder's (or mandataire's) owner declares a quarter's hours for some members; corrections append. */
