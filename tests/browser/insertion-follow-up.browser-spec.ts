@@ -55,6 +55,11 @@ describe('insertion hours followed up after award, in the browser', () => {
     await firstQuarter.getByText('En retard').waitFor();
     const awardUrl = new URL(buyerPage.url()).pathname;
     expect(await buyerPage.getByRole('button', { name: 'Déclarer les heures' }).count()).toBe(0);
+    // Awarded once: the tender page and the old form now lead to the follow-up.
+    await buyerPage.goto(`/appels-d-offres/${tender.id}/lots/1/attribuer`);
+    expect(new URL(buyerPage.url()).pathname).toBe(awardUrl);
+    await buyerPage.goto(`/appels-d-offres/${tender.id}`);
+    await buyerPage.getByRole('link', { name: 'Suivre les heures d’insertion du lot 1' }).waitFor();
 
     // The mandataire finds the award in « Suivi des heures » and declares last year's first quarter.
     const leadPage = await logInBrowser(h, lead, '/suivi-heures');

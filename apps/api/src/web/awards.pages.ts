@@ -5,7 +5,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AwardsService, type AwardInput, type AwardView } from '@app/bids';
-import { FieldError, badRequest, forbidden } from '@app/common';
+import { FieldError, badRequest, conflict, forbidden } from '@app/common';
 import { formatIntegerFr, type QuarterFollowUp } from '@app/domain';
 import { TendersService, type TenderView } from '@app/tenders';
 import { Roles } from '../auth/auth.guard';
@@ -65,8 +65,13 @@ export class AwardsPages {
   @Roles('buyer', 'admin')
   async awardForm(@Req() req: PageRequest, @Res() res: Response, @Param('id') id: string, @Param('number') numberParam: string) {
     const tender = await this.tenders.get(id, req.account);
+    const lotNumber = lotNumberOf(numberParam);
+    // An awarded lot is followed, not awarded again; the form says upfront what the service would refuse.
+    const awarded = (await this.awards.awardsOfTender(tender.id)).get(lotNumber);
+    if (awarded) return res.redirect(303, `/suivi-heures/${awarded}`);
+    if (tender.status !== 'closed') throw conflict('Un lot s’attribue une fois l’appel d’offres clos : utilisez « Clore l’appel d’offres » sur sa page.');
     const values = { holder: '', siret: '', startsOn: tender.startDate ?? '', durationMonths: tender.durationMonths ? String(tender.durationMonths) : '', facilitatorEmail: '' };
-    await this.renderAwardForm(req, res, tender, lotNumberOf(numberParam), values, [], 200);
+    await this.renderAwardForm(req, res, tender, lotNumber, values, [], 200);
   }
 
   @Post('appels-d-offres/:id/lots/:number/attribuer')
