@@ -85,6 +85,10 @@ describe('insertion hours followed up after award, in the browser', () => {
     expect(await facilitatorPage.getByRole('cell', { name: 'Deux salariés en parcours' }).count()).toBe(2); // one history line per member
     expect(await facilitatorPage.getByRole('button', { name: 'Déclarer les heures' }).count()).toBe(0);
     await screenshot(facilitatorPage, 'suivi-heures');
+    await facilitatorPage.setViewportSize({ width: 375, height: 800 });
+    await facilitatorPage.getByRole('heading', { name: 'Par trimestre' }).scrollIntoViewIfNeeded();
+    await screenshot(facilitatorPage, 'suivi-heures-mobile');
+    await facilitatorPage.setViewportSize({ width: 1280, height: 800 });
     const csv = await facilitatorPage.request.get(`${awardUrl}/export.csv`);
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toContain(`1er trimestre ${year - 1}`);
