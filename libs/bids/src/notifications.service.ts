@@ -25,6 +25,7 @@ export const NOTIFICATION_TYPES = [
   'PARTNER_CONTACT',
   'PARTNER_CONTACT_ANSWERED',
   'FAVOURITE_LIST_SHARED',
+  'TENDER_DEADLINE',
   // Insertion hours followed up after award (issue 16).
   'AWARD',
   'HOURS_DECLARED',

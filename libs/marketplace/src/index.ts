@@ -7,3 +7,4 @@ export * from './interests.service';
 export * from './partner-board.service';
 export * from './favourite-lists.service';
 export * from './marketplace.module';
+export * from './deadline-reminders';

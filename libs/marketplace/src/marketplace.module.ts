@@ -7,6 +7,7 @@ import { ReferenceModule } from '@app/reference';
 import { AlertFanout } from './alert-fanout';
 import { AlertsProcessor, AlertsSweepScheduler } from './alerts.processor';
 import { AlertsService } from './alerts.service';
+import { DeadlineReminders } from './deadline-reminders';
 import { FavouriteListsService } from './favourite-lists.service';
 import { InterestsService } from './interests.service';
 import { PartnerBoardService } from './partner-board.service';
@@ -22,7 +23,7 @@ export class MarketplaceModule {}
 /** Worker side (register in apps/worker): publication alerts and daily digests. */
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.alerts }), BidsModule, TendersModule],
-  providers: [AlertFanout, AlertsProcessor, AlertsSweepScheduler],
-  exports: [AlertFanout],
+  providers: [AlertFanout, AlertsProcessor, AlertsSweepScheduler, DeadlineReminders],
+  exports: [AlertFanout, DeadlineReminders],
 })
 export class MarketplaceWorkerModule {}
