@@ -177,14 +177,7 @@ export class AwardsService {
     const declarations = rows.length ? await this.declarationsOf(this.dataSource.manager, rows.map((r) => r.id)) : new Map<string, DeclarationRow[]>();
     const today = todayUtc();
     const items = rows.map((r): AwardListItem => {
-      const followUp = insertionFollowUp({
-        requiredHours: r.required_hours,
-        startsOn: r.starts_on,
-        durationMonths: r.duration_months,
-        members: [],
-        declarations: (declarations.get(r.id) ?? []).map(toDeclaration),
-        today,
-      });
+      const followUp = followUpOf(r, [], declarations.get(r.id) ?? [], today);
       return {
         id: r.id,
         tenderId: r.tender_id,
@@ -210,7 +203,7 @@ export class AwardsService {
       throw forbidden(loaded.award.bid_id ? 'Seul le mandataire du groupement déclare les heures d’insertion' : 'Seul le titulaire du marché déclare les heures d’insertion');
     }
     const today = todayUtc();
-    const followUp = this.followUpOf(loaded, today);
+    const followUp = followUpOf(loaded.award, loaded.members, loaded.declarations, today);
     const errors: FieldError[] = [];
     const quarterProblem = declarationProblem(followUp, input.quarter, today);
     if (quarterProblem) errors.push({ field: 'quarter', message: quarterProblem });
@@ -290,14 +283,7 @@ export class AwardsService {
     const declarations = await this.declarationsOf(this.dataSource.manager, awards.map((a) => a.id));
     let told = 0;
     for (const award of awards) {
-      const followUp = insertionFollowUp({
-        requiredHours: award.required_hours,
-        startsOn: award.starts_on,
-        durationMonths: award.duration_months,
-        members: [],
-        declarations: (declarations.get(award.id) ?? []).map(toDeclaration),
-        today,
-      });
+      const followUp = followUpOf(award, [], declarations.get(award.id) ?? [], today);
       const { toDeclare, late } = quartersToRemind(followUp);
       if (!toDeclare.length && !late.length) continue;
       const dueOn = new Map(followUp.quarters.map((q) => [q.quarter, q.dueOn]));
@@ -376,20 +362,9 @@ export class AwardsService {
     return this.isBuyer(loaded, caller) || loaded.award.facilitator_id === caller.id || loaded.members.some((m) => m.owner_id === caller.id);
   }
 
-  private followUpOf({ award, members, declarations }: LoadedAward, today: string) {
-    return insertionFollowUp({
-      requiredHours: award.required_hours,
-      startsOn: award.starts_on,
-      durationMonths: award.duration_months,
-      members: members.map((m) => ({ structureId: m.structure_id, name: m.name })),
-      declarations: declarations.map(toDeclaration),
-      today,
-    });
-  }
-
   private toView(loaded: LoadedAward, caller: BidCaller): AwardView {
     const { award, members, declarations } = loaded;
-    const followUp = this.followUpOf(loaded, todayUtc());
+    const followUp = followUpOf(award, members, declarations, todayUtc());
     const names = new Map(members.map((m) => [m.structure_id, m.name]));
     const declared = new Map(followUp.members.map((m) => [m.structureId, m.declaredHours]));
     return {
@@ -507,6 +482,18 @@ export class AwardsService {
     if (!row) throw badRequest('Facilitateur inconnu', [{ field: 'facilitatorEmail', message: 'aucun compte facilitateur n’a cette adresse : il doit d’abord s’inscrire comme facilitateur' }]);
     return row.id;
   }
+}
+
+/** Declared against required for a stored award (members may be left out when only totals are needed). */
+function followUpOf(award: Pick<AwardRow, 'required_hours' | 'starts_on' | 'duration_months'>, members: MemberRow[], declarations: DeclarationRow[], today: string) {
+  return insertionFollowUp({
+    requiredHours: award.required_hours,
+    startsOn: award.starts_on,
+    durationMonths: award.duration_months,
+    members: members.map((m) => ({ structureId: m.structure_id, name: m.name })),
+    declarations: declarations.map(toDeclaration),
+    today,
+  });
 }
 
 function toDeclaration(d: DeclarationRow): HoursDeclaration {
