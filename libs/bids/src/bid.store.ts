@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Assignment, BidMemberStatus, BidParticipation, StructureKind } from '@app/domain';
 import { BidEntity, type BidEventType } from '@app/persistence';
+import type { SubstitutionView } from './bid.types';
 
 /** A member with the structure facts views and rules need. */
 export interface MemberRow {
@@ -37,25 +38,14 @@ export interface NewMember {
   invitedBy: string;
 }
 
-/** A row of bid_substitutions with the two structures' names and the incoming one's owner. */
-export interface SubstitutionRow {
-  id: string;
-  bidId: string;
-  outgoingStructureId: string;
-  outgoingName: string;
-  incomingStructureId: string;
-  incomingName: string;
+/** A row of bid_substitutions: the view's fields, its instants as dates, and who answered (the rules need them). */
+export type SubstitutionRow = Omit<SubstitutionView, 'createdAt' | 'decidedAt'> & {
   incomingOwnerId: string | null;
-  reason: string;
-  status: string;
-  incomingAnswer: string;
   incomingAnsweredBy: string | null;
-  buyerDecision: string;
   buyerDecidedBy: string | null;
-  decisionReason: string | null;
   createdAt: Date;
   decidedAt: Date | null;
-}
+};
 
 const SUBSTITUTION_SQL = `
   SELECT x.id, x.bid_id AS "bidId", x.outgoing_structure_id AS "outgoingStructureId", o.name AS "outgoingName",

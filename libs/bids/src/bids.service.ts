@@ -718,21 +718,8 @@ const CHANGE_LABELS: Record<string, string> = {
 const SUBSTITUTION_STATUS_LABELS: Record<string, string> = { applied: 'appliquée', declined: 'refusée par la structure entrante', refused: 'refusée par l’acheteur', cancelled: 'annulée' };
 
 function toSubstitutionView(row: SubstitutionRow): SubstitutionView {
-  return {
-    id: row.id,
-    bidId: row.bidId,
-    outgoingStructureId: row.outgoingStructureId,
-    outgoingName: row.outgoingName,
-    incomingStructureId: row.incomingStructureId,
-    incomingName: row.incomingName,
-    reason: row.reason as SubstitutionView['reason'],
-    status: row.status as SubstitutionView['status'],
-    incomingAnswer: row.incomingAnswer as SubstitutionView['incomingAnswer'],
-    buyerDecision: row.buyerDecision as SubstitutionView['buyerDecision'],
-    decisionReason: row.decisionReason,
-    createdAt: row.createdAt.toISOString(),
-    decidedAt: row.decidedAt?.toISOString() ?? null,
-  };
+  const { incomingOwnerId: _owner, incomingAnsweredBy: _answeredBy, buyerDecidedBy: _decidedBy, createdAt, decidedAt, ...view } = row;
+  return { ...view, createdAt: createdAt.toISOString(), decidedAt: decidedAt?.toISOString() ?? null };
 }
 
 const SUBSTITUTION_LABELS: Record<SubstitutionInput['reason'], string> = {

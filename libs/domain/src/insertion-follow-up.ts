@@ -45,6 +45,11 @@ function dayString(n: number): string {
   return new Date(n * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** A real calendar day written 'YYYY-MM-DD' (2027-02-30 is not). */
+export function isCalendarDay(value: string): boolean {
+  return DAY_PATTERN.test(value) && dayString(dayNumber(value)) === value;
+}
+
 export function isQuarter(value: unknown): value is Quarter {
   return typeof value === 'string' && QUARTER_PATTERN.test(value);
 }

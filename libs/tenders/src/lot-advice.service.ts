@@ -16,11 +16,10 @@ import {
   type LotAdvice,
   type PrestationType,
   type ScoringStructureSector,
-  type SectorInfo,
   type StructureKind,
 } from '@app/domain';
 import { ReferenceService } from '@app/reference';
-import { areaKeysOf, buildSectorCatalogue, CandidatesService, type CandidatePlace } from './candidates.service';
+import { areaKeysOf, CandidatesService, type CandidatePlace } from './candidates.service';
 import { ContractEvidenceService, EVIDENCE_RADIUS_KM, LOCATED_CONTRACT, isSimilarContract } from './contract-evidence.service';
 import type { ReferenceLookup } from './reference-lookup';
 import { canManageTender, effectiveSectors } from './tender-view';
@@ -113,8 +112,6 @@ const servingSql = (filter: string) => `
 
 @Injectable()
 export class LotAdviceService {
-  private catalogueCache?: Record<string, SectorInfo>;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly tenders: TendersService,
@@ -166,7 +163,7 @@ export class LotAdviceService {
       durationMonths: target.durationMonths,
       prestationType: target.prestationType,
       sectors: target.sectors,
-      sectorCatalogue: this.sectorCatalogue(),
+      sectorCatalogue: this.candidates.sectorCatalogue(),
       sectorGroup: target.sectors.map((code) => this.reference.sector(code)?.group).find((g) => g !== undefined),
       clause: target.clause,
       serving,
@@ -250,11 +247,6 @@ export class LotAdviceService {
       if (own.some((k) => DISABILITY_RESERVATION_KINDS.has(k))) out.disability += similar;
     }
     return out;
-  }
-
-  private sectorCatalogue(): Record<string, SectorInfo> {
-    this.catalogueCache ??= buildSectorCatalogue(this.reference.sectors());
-    return this.catalogueCache;
   }
 }
 

@@ -12,6 +12,7 @@ import {
   dayLabel,
   declarationProblem,
   insertionFollowUp,
+  isCalendarDay,
   quarterLabel,
   quartersToRemind,
   type HoursDeclaration,
@@ -25,7 +26,6 @@ import { NotificationsService } from '../notifications.service';
 import { AWARD_MEMBER_ROLE_LABELS, type AwardInput, type AwardListItem, type AwardListPage, type AwardMemberRole, type AwardView, type DeclarationInput } from './award.types';
 
 const AWARD_NOT_FOUND = 'Attribution introuvable';
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 interface AwardRow {
   id: string;
@@ -75,12 +75,6 @@ interface LoadedAward {
 /** Today as a calendar day (UTC: due dates are whole days, a few hours' shift does not matter). */
 export const todayUtc = () => new Date().toISOString().slice(0, 10);
 
-function isValidDay(value: string): boolean {
-  if (!DAY.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
 @Injectable()
 export class AwardsService {
   constructor(
@@ -91,10 +85,9 @@ export class AwardsService {
 
   /** Awards a lot of a closed tender and opens its follow-up (the tender's buyer or an admin). */
   async award(tenderId: string, lotNumber: number, input: AwardInput, caller: BidCaller): Promise<AwardView> {
-    const view = await this.tenders.get(tenderId, caller);
-    const { tender } = await this.tenders.load(tenderId, caller);
-    if (!canManageTender(caller, tender)) throw forbidden('Seul l’acheteur de ce marché peut l’attribuer');
-    const lot = view.lots.find((l) => l.number === lotNumber);
+    const tender = await this.tenders.get(tenderId, caller);
+    if (!canManageTender(caller, { ownerId: tender.ownerId ?? null })) throw forbidden('Seul l’acheteur de ce marché peut l’attribuer');
+    const lot = tender.lots.find((l) => l.number === lotNumber);
     if (!lot) throw notFound(`Le lot ${lotNumber} n’existe pas dans cet appel d’offres`);
     if (tender.status !== 'closed') throw conflict('Un lot s’attribue une fois l’appel d’offres clos');
     if (!(lot.insertionHoursRequired > 0)) throw conflict('Ce lot ne comporte pas d’heures d’insertion : il n’y a rien à suivre');
@@ -104,7 +97,7 @@ export class AwardsService {
     const startsOn = input.startsOn ?? tender.startDate ?? undefined;
     const durationMonths = input.durationMonths ?? tender.durationMonths ?? undefined;
     if (!startsOn) errors.push({ field: 'startsOn', message: 'date de début d’exécution obligatoire : l’appel d’offres n’en indique pas' });
-    else if (!isValidDay(startsOn) || startsOn < '2000-01-01') errors.push({ field: 'startsOn', message: 'date invalide : AAAA-MM-JJ attendu' });
+    else if (!isCalendarDay(startsOn) || startsOn < '2000-01-01') errors.push({ field: 'startsOn', message: 'date invalide : AAAA-MM-JJ attendu' });
     if (durationMonths === undefined) errors.push({ field: 'durationMonths', message: 'durée d’exécution obligatoire : l’appel d’offres n’en indique pas' });
     else if (!Number.isInteger(durationMonths) || durationMonths < 1 || durationMonths > 120) errors.push({ field: 'durationMonths', message: 'doit être un nombre entier de mois entre 1 et 120' });
     if (errors.length) throw badRequest('Attribution invalide', errors);
