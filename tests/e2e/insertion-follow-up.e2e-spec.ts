@@ -233,7 +233,11 @@ describe('insertion hours followed up after award (issue 16)', () => {
   it('a sole holder (no groupement) is the titulaire and declares for itself', async () => {
     const tender = await createBidTender(t, buyer, { lots: [{ number: 1, title: 'Tonte', sectors: ['entretien-espaces-verts'], estimatedAmountEur: 200_000, prestationType: 'PREST', reservation: 'NONE', socialClause: { type: 'EXECUTION_CONDITION', insertionHours: 400 } }] });
     await http().post(`/api/v1/tenders/${tender.id}/close`).set(buyer.auth).expect(200);
-    const award = (await http().post(`/api/v1/tenders/${tender.id}/lots/1/award`).set(buyer.auth).send({ structureId: s.partner.id, startsOn: `${year - 1}-07-01`, durationMonths: 12 }).expect(201)).body;
+    // Any duration a tender accepts (up to 240 months) is accepted at award; beyond, refused with the field.
+    expect((await http().post(`/api/v1/tenders/${tender.id}/lots/1/award`).set(buyer.auth).send({ structureId: s.partner.id, startsOn: `${year - 1}-07-01`, durationMonths: 241 }).expect(400)).body.errors).toEqual([
+      expect.objectContaining({ field: 'durationMonths' }),
+    ]);
+    const award = (await http().post(`/api/v1/tenders/${tender.id}/lots/1/award`).set(buyer.auth).send({ structureId: s.partner.id, startsOn: `${year - 1}-07-01`, durationMonths: 180 }).expect(201)).body;
     expect(award.requiredHours).toBe(400);
     expect(award.members).toEqual([expect.objectContaining({ structureId: s.partner.id, role: 'TITULAIRE', roleLabel: 'Titulaire' })]);
     const declared = await http()

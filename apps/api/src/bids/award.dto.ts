@@ -4,6 +4,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { MAX_DECLARED_HOURS } from '@app/domain';
+import { DURATION_MAX_MONTHS, DURATION_MIN_MONTHS } from '@app/tenders';
 
 const uuid = (field: string) => ({ message: `${field} doit être un identifiant (UUID)` });
 
@@ -23,11 +24,11 @@ export class AwardDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date invalide : AAAA-MM-JJ attendu' })
   startsOn?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 120, description: 'Durée d’exécution en mois ; par défaut celle de l’appel d’offres' })
+  @ApiPropertyOptional({ minimum: DURATION_MIN_MONTHS, maximum: DURATION_MAX_MONTHS, description: 'Durée d’exécution en mois ; par défaut celle de l’appel d’offres' })
   @IsOptional()
   @IsInt({ message: 'durationMonths doit être un nombre entier de mois' })
-  @Min(1, { message: 'durationMonths doit valoir au moins 1' })
-  @Max(120, { message: 'durationMonths doit valoir au plus 120' })
+  @Min(DURATION_MIN_MONTHS, { message: `durationMonths doit valoir au moins ${DURATION_MIN_MONTHS}` })
+  @Max(DURATION_MAX_MONTHS, { message: `durationMonths doit valoir au plus ${DURATION_MAX_MONTHS}` })
   durationMonths?: number;
 
   @ApiPropertyOptional({ description: 'Adresse du compte facilitateur qui suit la clause' })

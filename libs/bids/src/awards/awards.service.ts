@@ -19,7 +19,7 @@ import {
   type Quarter,
   type StructureKind,
 } from '@app/domain';
-import { TendersService, canManageTender } from '@app/tenders';
+import { DURATION_MAX_MONTHS, DURATION_MIN_MONTHS, TendersService, canManageTender } from '@app/tenders';
 import { isUuid } from '../bid.store';
 import type { BidCaller } from '../bid.types';
 import { NotificationsService } from '../notifications.service';
@@ -99,7 +99,9 @@ export class AwardsService {
     if (!startsOn) errors.push({ field: 'startsOn', message: 'date de début d’exécution obligatoire : l’appel d’offres n’en indique pas' });
     else if (!isCalendarDay(startsOn) || startsOn < '2000-01-01') errors.push({ field: 'startsOn', message: 'date invalide : AAAA-MM-JJ attendu' });
     if (durationMonths === undefined) errors.push({ field: 'durationMonths', message: 'durée d’exécution obligatoire : l’appel d’offres n’en indique pas' });
-    else if (!Number.isInteger(durationMonths) || durationMonths < 1 || durationMonths > 120) errors.push({ field: 'durationMonths', message: 'doit être un nombre entier de mois entre 1 et 120' });
+    else if (!Number.isInteger(durationMonths) || durationMonths < DURATION_MIN_MONTHS || durationMonths > DURATION_MAX_MONTHS) {
+      errors.push({ field: 'durationMonths', message: `doit être un nombre entier de mois entre ${DURATION_MIN_MONTHS} et ${DURATION_MAX_MONTHS}` });
+    }
     if (errors.length) throw badRequest('Attribution invalide', errors);
 
     const members = input.bidId ? await this.bidMembers(input.bidId, tenderId, lotNumber) : await this.soleHolder(input.structureId!);

@@ -19,7 +19,7 @@ export class InsertionFollowUp1700000017000 implements MigrationInterface {
       holder_structure_id uuid NOT NULL REFERENCES structures(id) ON DELETE RESTRICT,
       required_hours integer NOT NULL CHECK (required_hours > 0),
       starts_on date NOT NULL,
-      duration_months integer NOT NULL CHECK (duration_months BETWEEN 1 AND 120),
+      duration_months integer NOT NULL CHECK (duration_months BETWEEN 1 AND 240),
       facilitator_id uuid REFERENCES accounts(id) ON DELETE SET NULL,
       awarded_by uuid NOT NULL REFERENCES accounts(id),
       created_at timestamptz NOT NULL DEFAULT now(),
