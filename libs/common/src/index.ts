@@ -1,2 +1,3 @@
 export * from './problem';
 export * from './visible-text';
+export * from './timeout';

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '@app/common';
 import { APP_CONFIG, AppConfig, queueBackend } from '@app/config';
 import { POSTGRES_QUEUE_SCHEMA, REDIS, pendingStructureIndexing } from '@app/persistence';
 import { SEARCH_INDEX, SearchIndex } from '@app/search';
@@ -10,15 +11,6 @@ import { Public } from '../auth/auth.guard';
 
 type CheckState = 'up' | 'down';
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 @ApiTags('health')
 @Controller('health')

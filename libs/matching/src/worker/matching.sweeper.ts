@@ -6,6 +6,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { withTimeout } from '@app/common';
 import { APP_CONFIG, AppConfig, MatchingJob, QUEUES } from '@app/config';
 import { exhaustedAttemptsMessage } from '../matching-errors';
 import { enqueueMatchingRun } from '../matching-queue';
@@ -17,11 +18,6 @@ export interface SweepReport {
   failed: string[];
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 @Injectable()
 export class MatchingSweeper implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -2,6 +2,7 @@
 // and the worker that advises the lines of an uploaded plan with progress.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
+import { withTimeout } from '@app/common';
 import { APP_CONFIG, AppConfig, PurchaseAnalysisJob, QUEUES } from '@app/config';
 import { queueConnection } from '@app/persistence';
 import { PurchaseAnalysesService } from './purchase-analyses.service';
@@ -50,14 +51,11 @@ export class PurchaseAnalysisQueue implements OnApplicationShutdown {
   }
 
   /** Answers when the queue's backend does (the sweeper claims nothing while it is down). */
-  async reachable(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    try {
-      return await Promise.race([this.queue.count().then(() => true, () => false), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  reachable(timeoutMs: number): Promise<boolean> {
+    return withTimeout(this.queue.count(), timeoutMs).then(
+      () => true,
+      () => false,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

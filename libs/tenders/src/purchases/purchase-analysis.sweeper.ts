@@ -4,6 +4,7 @@
 // analyses « en attente » or « en cours » whose row has not moved for `staleAfterMs` and enqueues them again.
 // Processing resumes at the first line without advice, so a second run never advises a line twice.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { withTimeout } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PurchaseAnalysesService } from './purchase-analyses.service';
 import { PurchaseAnalysisQueue } from './purchase-analysis.queue';
@@ -86,8 +87,3 @@ export class PurchaseAnalysisSweeper implements OnApplicationBootstrap, OnApplic
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
