@@ -45,17 +45,8 @@ export interface StoredLineAdvice {
   insertionHours: { hours: number; yearlyHours: number };
 }
 
-export interface PurchaseLineView {
-  lineNumber: number;
-  label: string;
-  subject: string;
-  amountEur: number | null;
-  place: string;
-  communeCode: string | null;
-  sectors: string[];
-  problem: string | null;
-  advice: StoredLineAdvice | null;
-}
+/** A line as read (without what only the advice needs), with its advice once the worker gave it. */
+export type PurchaseLineView = Omit<PurchaseLine, 'cpvCodes' | 'prestationType'> & { advice: StoredLineAdvice | null };
 
 interface AnalysisRow {
   id: string;
